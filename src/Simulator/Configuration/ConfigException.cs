@@ -1,0 +1,31 @@
+namespace Apollo.Simulator.Configuration;
+
+/// <summary>
+/// A user-facing configuration error: names the file, the line (when the YAML parser gives one),
+/// the field and what would have been allowed. The CLI turns it into exit code 2 and one message.
+/// </summary>
+public sealed class ConfigException : Exception
+{
+    public ConfigException(string file, int? line, string field, string problem, Exception? inner = null)
+        : base(Format(file, line, field, problem), inner)
+    {
+        File = file;
+        Line = line;
+        Field = field;
+        Problem = problem;
+    }
+
+    public string File { get; }
+
+    public int? Line { get; }
+
+    public string Field { get; }
+
+    public string Problem { get; }
+
+    private static string Format(string file, int? line, string field, string problem)
+    {
+        var where = line is { } l ? $"{file}:{l}" : file;
+        return string.IsNullOrEmpty(field) ? $"{where}: {problem}" : $"{where}: field '{field}': {problem}";
+    }
+}
