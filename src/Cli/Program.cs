@@ -1,1 +1,3 @@
-return 0;
+using Apollo.Cli;
+
+return await ApolloApp.RunAsync(args, CliStreams.FromConsole());

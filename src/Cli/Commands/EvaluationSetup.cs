@@ -1,0 +1,52 @@
+using Apollo.Compiler.Evaluation;
+using Apollo.Compiler.Workloads;
+using Apollo.Search.Objective;
+using Apollo.Simulator.Configuration;
+using Apollo.Simulator.Template;
+
+namespace Apollo.Cli.Commands;
+
+/// <summary>Resolves workloads, technology, baseline and budget into an objective, for evaluate and batch.</summary>
+public static class EvaluationSetup
+{
+    public const string DefaultWorkloadSet = "all";
+
+    /// <summary>Selects workloads by comma-separated names, or by set name (default: all).</summary>
+    public static IReadOnlyList<Workload> SelectWorkloads(WorkloadCatalog catalog, string? names, string? set)
+    {
+        if (names is not null && set is not null)
+        {
+            throw new ConfigException("<command line>", null, "--workloads", "give either --workloads or --workload-set, not both");
+        }
+
+        if (names is not null)
+        {
+            var list = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (list.Length == 0)
+            {
+                throw new ConfigException("<command line>", null, "--workloads", $"no workload named; available: {string.Join(", ", catalog.Names)}");
+            }
+
+            return catalog.Resolve(list);
+        }
+
+        return catalog.ResolveSet(set ?? DefaultWorkloadSet);
+    }
+
+    public static DesignObjective CreateObjective(Technology technology, IReadOnlyList<Workload> workloads, AcceleratorConfig baseline, double? budget)
+    {
+        if (budget is <= 0)
+        {
+            throw new ConfigException("<command line>", null, "--budget", "the area budget must be a positive number of mm²");
+        }
+
+        try
+        {
+            return new DesignObjective(new DesignEvaluator(technology, workloads), baseline, budget);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException("<baseline>", null, "", e.Message, e);
+        }
+    }
+}

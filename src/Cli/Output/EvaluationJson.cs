@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Apollo.Compiler.Mapping;
+using Apollo.Search.Objective;
+
+namespace Apollo.Cli.Output;
+
+/// <summary>
+/// The stable JSON form of an evaluation (documented in docs/cli.md). Field names are snake_case and
+/// never renamed; new fields may be added.
+/// </summary>
+public static class EvaluationJson
+{
+    public static JsonSerializerOptions Options { get; } = new() { WriteIndented = false };
+
+    public static JsonObject Build(ScoredDesign scored, double? budget, bool perLayer)
+    {
+        var e = scored.Evaluation;
+        var accelerator = new JsonObject();
+        foreach (var (name, value) in e.Config.ToParameters())
+        {
+            accelerator[name] = value;
+        }
+
+        var breakdown = new JsonObject();
+        foreach (var c in e.Area.Components)
+        {
+            breakdown[c.Name] = c.Mm2;
+        }
+
+        var speedups = scored.Speedups.ToDictionary(s => s.Workload, s => s.Speedup);
+        var workloads = new JsonArray();
+        foreach (var w in e.Workloads)
+        {
+            var item = new JsonObject
+            {
+                ["name"] = w.Workload,
+                ["latency_ms"] = w.LatencySeconds * 1e3,
+                ["throughput_per_s"] = w.ThroughputPerSecond,
+                ["cycles"] = w.Cycles,
+                ["dram_bytes"] = w.DramBytes,
+                ["utilization"] = w.Utilization,
+                ["speedup"] = speedups.TryGetValue(w.Workload, out var s) ? s : null,
+            };
+            if (perLayer)
+            {
+                item["layers"] = new JsonArray(w.Layers.Select(Layer).ToArray<JsonNode?>());
+            }
+
+            workloads.Add(item);
+        }
+
+        return new JsonObject
+        {
+            ["accelerator"] = accelerator,
+            ["feasible"] = e.IsFeasible,
+            ["reward"] = scored.Reward,
+            ["area_mm2"] = e.Area.TotalMm2,
+            ["area_budget_mm2"] = budget,
+            ["area_breakdown_mm2"] = breakdown,
+            ["workloads"] = workloads,
+            ["infeasible"] = e.Infeasible is { } r ? Reason(r) : null,
+        };
+    }
+
+    public static JsonObject Reason(InfeasibleReason r) => new()
+    {
+        ["stage"] = r.Stage,
+        ["level"] = r.Level,
+        ["workload"] = r.Workload,
+        ["layer"] = r.Layer,
+        ["needed"] = r.Needed,
+        ["available"] = r.Available,
+        ["unit"] = r.Unit,
+        ["message"] = r.Message,
+    };
+
+    private static JsonObject Layer(MappedLayer l) => new()
+    {
+        ["name"] = l.Name,
+        ["op"] = l.Shape.Op.ToString(),
+        ["repeat"] = l.Repeat,
+        ["macs"] = l.Shape.Macs,
+        ["cycles"] = l.Timing.TotalCycles,
+        ["compute_cycles"] = l.Timing.ComputeCycles,
+        ["memory_stall_cycles"] = l.Timing.MemoryStallCycles,
+        ["overhead_cycles"] = l.Timing.OverheadCycles,
+        ["utilization"] = l.Timing.Utilization,
+        ["dram_bytes"] = l.Timing.DramBytes,
+        ["mapping"] = new JsonObject
+        {
+            ["pe_columns"] = l.Spatial.PeColumns.ToString(),
+            ["pe_rows"] = l.Spatial.PeRows.ToString(),
+            ["cores"] = l.Spatial.Cores.ToString(),
+            ["lanes"] = l.Spatial.Lanes.ToString(),
+            ["mac_ways"] = l.Spatial.MacWays.ToString(),
+            ["channel_chunk"] = l.Temporal.ChannelChunk,
+            ["bands"] = l.Temporal.Bands,
+            ["weight_tiles"] = l.Temporal.WeightTiles,
+            ["tiles"] = l.Temporal.Tiles,
+            ["unroll"] = l.Temporal.Unroll,
+            ["program_entries"] = l.Temporal.ProgramEntries,
+        },
+    };
+}

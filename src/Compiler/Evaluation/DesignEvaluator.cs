@@ -1,0 +1,119 @@
+using System.Globalization;
+using Apollo.Compiler.Mapping;
+using Apollo.Compiler.Workloads;
+using Apollo.Simulator.Area;
+using Apollo.Simulator.Template;
+
+namespace Apollo.Compiler.Evaluation;
+
+/// <summary>Performance of one workload on one design point (batch 1).</summary>
+public sealed record WorkloadPerformance(
+    string Workload,
+    long Cycles,
+    double LatencySeconds,
+    double ThroughputPerSecond,
+    long DramBytes,
+    double Utilization,
+    IReadOnlyList<MappedLayer> Layers);
+
+/// <summary>The verdict on a design point: area, per-workload performance, or why it cannot be built.</summary>
+public sealed record DesignEvaluation(
+    AcceleratorConfig Config,
+    AreaBreakdown Area,
+    IReadOnlyList<WorkloadPerformance> Workloads,
+    InfeasibleReason? Infeasible)
+{
+    public bool IsFeasible => Infeasible is null;
+}
+
+/// <summary>
+/// The evaluation pipeline for one design point, cheapest stage first: the area budget (no compile
+/// needed), then the mapping compiler on every layer of every workload (stopping at the first layer
+/// with no valid mapping), then the cycle model through the chosen mappings. Layers with the same shape
+/// are compiled once per design point. Thread-safe: evaluations share only immutable state.
+/// </summary>
+public sealed class DesignEvaluator
+{
+    private readonly Technology _technology;
+    private readonly AreaModel _area;
+    private readonly MappingCompiler _compiler;
+
+    public DesignEvaluator(Technology technology, IReadOnlyList<Workload> workloads)
+    {
+        if (workloads.Count == 0)
+        {
+            throw new ArgumentException("at least one workload is needed", nameof(workloads));
+        }
+
+        _technology = technology;
+        _area = new AreaModel(technology);
+        _compiler = new MappingCompiler(technology);
+        Workloads = workloads;
+    }
+
+    public IReadOnlyList<Workload> Workloads { get; }
+
+    public Technology Technology => _technology;
+
+    /// <summary>Evaluates <paramref name="config"/>; <paramref name="areaBudgetMm2"/> null means no budget.</summary>
+    public DesignEvaluation Evaluate(AcceleratorConfig config, double? areaBudgetMm2)
+    {
+        var area = _area.Estimate(config);
+        if (areaBudgetMm2 is { } budget && area.TotalMm2 > budget)
+        {
+            var message = string.Create(CultureInfo.InvariantCulture, $"area {area.TotalMm2:F3} mm² exceeds the budget of {budget:F3} mm²");
+            return new DesignEvaluation(config, area, [], new InfeasibleReason(
+                InfeasibilityLevels.AreaStage, InfeasibilityLevels.AreaBudget, null, null, area.TotalMm2, budget, "mm²", message));
+        }
+
+        var compiled = new Dictionary<LayerShape, LayerCompilation>();
+        var results = new List<WorkloadPerformance>(Workloads.Count);
+        foreach (var workload in Workloads)
+        {
+            var layers = new List<MappedLayer>(workload.Layers.Count);
+            long cycles = 0;
+            long dram = 0;
+            double busyMacs = 0;
+            foreach (var layer in workload.Layers)
+            {
+                if (!compiled.TryGetValue(layer.Shape, out var compilation))
+                {
+                    compilation = _compiler.Compile(config, layer, workload.Name);
+                    compiled[layer.Shape] = compilation;
+                }
+
+                if (compilation.Mapped is not { } mapped)
+                {
+                    var reason = compilation.Infeasible!;
+                    // The cache may hold the reason under another layer of the same shape: name this one.
+                    reason = reason with
+                    {
+                        Workload = workload.Name,
+                        Layer = layer.Name,
+                        Message = RenameLayer(reason, layer.Name, workload.Name),
+                    };
+                    return new DesignEvaluation(config, area, results, reason);
+                }
+
+                var named = mapped.Name == layer.Name && mapped.Repeat == layer.Repeat ? mapped : mapped with { Name = layer.Name, Repeat = layer.Repeat };
+                layers.Add(named);
+                cycles += named.Timing.TotalCycles * layer.Repeat;
+                dram += named.Timing.DramBytes * layer.Repeat;
+                busyMacs += (double)layer.Shape.Macs * layer.Repeat;
+            }
+
+            var seconds = cycles / (_technology.ClockGhz * 1e9);
+            var utilization = busyMacs / ((double)cycles * config.PeakMacsPerCycle(_technology));
+            results.Add(new WorkloadPerformance(workload.Name, cycles, seconds, 1.0 / seconds, dram, utilization, layers));
+        }
+
+        return new DesignEvaluation(config, area, results, null);
+    }
+
+    private static string RenameLayer(InfeasibleReason reason, string layer, string workload)
+    {
+        var colon = reason.Message.IndexOf(": ", StringComparison.Ordinal);
+        var detail = colon >= 0 ? reason.Message[(colon + 2)..] : reason.Message;
+        return $"layer {layer} of {workload}: {detail}";
+    }
+}

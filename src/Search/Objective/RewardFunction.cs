@@ -1,0 +1,72 @@
+using Apollo.Compiler.Evaluation;
+
+namespace Apollo.Search.Objective;
+
+/// <summary>Speedup of one workload's throughput per mm² over the baseline accelerator.</summary>
+public sealed record WorkloadSpeedup(string Workload, double Speedup, double Weight);
+
+/// <summary>
+/// The reward of DESIGN §6: 0 for an infeasible point (over the area budget or not compilable);
+/// otherwise the weighted geometric mean over workloads of
+/// (throughput_w(x) / area(x)) / (throughput_w(baseline) / area(baseline)). The baseline scores exactly 1.
+/// </summary>
+public sealed class RewardFunction
+{
+    private readonly Dictionary<string, double> _baselinePerArea;
+    private readonly IReadOnlyDictionary<string, double> _weights;
+
+    /// <param name="baseline">The baseline evaluated on the same workloads, without an area budget.</param>
+    /// <param name="weights">Per-workload weights; missing workloads weigh 1.</param>
+    public RewardFunction(DesignEvaluation baseline, IReadOnlyDictionary<string, double>? weights = null)
+    {
+        if (!baseline.IsFeasible)
+        {
+            throw new ArgumentException($"the baseline accelerator is infeasible on these workloads: {baseline.Infeasible!.Message}", nameof(baseline));
+        }
+
+        Baseline = baseline;
+        _weights = weights ?? new Dictionary<string, double>();
+        _baselinePerArea = baseline.Workloads.ToDictionary(w => w.Workload, w => w.ThroughputPerSecond / baseline.Area.TotalMm2, StringComparer.Ordinal);
+    }
+
+    public DesignEvaluation Baseline { get; }
+
+    /// <summary>Per-workload speedups of a feasible evaluation, in workload order.</summary>
+    public IReadOnlyList<WorkloadSpeedup> Speedups(DesignEvaluation evaluation)
+    {
+        if (!evaluation.IsFeasible)
+        {
+            return [];
+        }
+
+        return evaluation.Workloads
+            .Select(w => new WorkloadSpeedup(
+                w.Workload,
+                w.ThroughputPerSecond / evaluation.Area.TotalMm2 / BaselinePerArea(w.Workload),
+                _weights.GetValueOrDefault(w.Workload, 1.0)))
+            .ToList();
+    }
+
+    public double Reward(DesignEvaluation evaluation)
+    {
+        if (!evaluation.IsFeasible)
+        {
+            return 0;
+        }
+
+        // Sum in workload order so the result is bit-for-bit reproducible.
+        double logSum = 0, weightSum = 0;
+        foreach (var s in Speedups(evaluation))
+        {
+            logSum += s.Weight * Math.Log(s.Speedup);
+            weightSum += s.Weight;
+        }
+
+        return Math.Exp(logSum / weightSum);
+    }
+
+    private double BaselinePerArea(string workload) =>
+        _baselinePerArea.TryGetValue(workload, out var v)
+            ? v
+            : throw new ArgumentException($"workload '{workload}' was not evaluated on the baseline");
+}
