@@ -53,6 +53,12 @@ public sealed class YamlNode
         {
             throw new ConfigException(file, (int)e.Start.Line, "", $"malformed YAML: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Some malformed inputs trip the representation model's state machine instead of the parser;
+            // replay the event stream to find where the document stops making sense.
+            throw new ConfigException(file, LastGoodLine(text), "", "malformed YAML: unbalanced brackets or an unexpected token after this line", e);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -60,6 +66,25 @@ public sealed class YamlNode
         }
 
         return new YamlNode(file, "", stream.Documents[0].RootNode, null);
+    }
+
+    private static int? LastGoodLine(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        int? line = null;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                line = (int)parser.Current!.Start.Line;
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            return e is YamlException y ? (int)y.Start.Line : line;
+        }
+
+        return line;
     }
 
     public ConfigException Error(string problem) => new(File, Line, Path, problem);

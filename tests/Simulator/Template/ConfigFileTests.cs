@@ -1,0 +1,122 @@
+using Apollo.Simulator.Configuration;
+using Apollo.Simulator.Template;
+using Apollo.Testing;
+
+namespace Apollo.Simulator.Tests.Template;
+
+public sealed class ConfigFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("apollo-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Default_space_has_the_published_size()
+    {
+        Assert.Equal(452_760_000L, ReferenceLayers.Space.Size);
+        Assert.Equal(TemplateParameters.Names, ReferenceLayers.Space.Parameters.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Baseline_is_on_the_default_grid()
+    {
+        ReferenceLayers.Space.Validate(ReferenceLayers.Baseline, (f, m) => new InvalidOperationException($"{f}: {m}"));
+        Assert.Equal(new AcceleratorConfig(4, 4, 64, 4, 524288, 32768, 4096, 16384, 8192, 20), ReferenceLayers.Baseline);
+    }
+
+    [Fact]
+    public void A_user_space_can_subset_and_freeze_parameters()
+    {
+        var path = Write("space.yaml", Space("  lanes: [64, 32]\n  cores: {frozen: 4}\n  io_bandwidth: 20\n"));
+        var space = AcceleratorFiles.LoadSpace(path);
+        Assert.Equal([32.0, 64.0], space.Parameters.First(p => p.Name == "lanes").Values);
+        Assert.Equal([4.0], space.Parameters.First(p => p.Name == "cores").Values);
+        Assert.Equal(2L, space.Size);
+    }
+
+    [Fact]
+    public void Unknown_parameter_is_named_with_the_allowed_ones()
+    {
+        var path = Write("space.yaml", Space("  lanez: [4]\n"));
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadSpace(path));
+        Assert.Contains("space.yaml:", e.Message);
+        Assert.Contains("lanez", e.Message);
+        Assert.Contains("allowed parameters: pe_x, pe_y, lanes", e.Message);
+    }
+
+    [Fact]
+    public void Non_positive_values_are_rejected_with_the_line()
+    {
+        var path = Write("space.yaml", Space("  lanes: [4, -8]\n"));
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadSpace(path));
+        Assert.Equal("parameters.lanes[1]", e.Field);
+        Assert.NotNull(e.Line);
+        Assert.Contains("positive", e.Message);
+    }
+
+    [Fact]
+    public void Malformed_yaml_reports_the_line()
+    {
+        var path = Write("bad.yaml", "name: x\nparameters:\n  pe_x: [1, 2\n  pe_y: 3\n");
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadAccelerator(path));
+        Assert.Contains("malformed YAML", e.Message);
+        Assert.NotNull(e.Line);
+    }
+
+    [Fact]
+    public void Missing_and_empty_files_are_named()
+    {
+        Assert.Contains("file not found", Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadAccelerator(Path.Combine(_dir, "nope.yaml"))).Message);
+        var empty = Write("empty.yaml", "");
+        Assert.Contains("empty", Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadAccelerator(empty)).Message);
+    }
+
+    [Fact]
+    public void Accelerator_missing_a_parameter_names_it()
+    {
+        var text = File.ReadAllText(RepositoryPaths.Config("accelerators", "baseline.yaml")).Replace("  cores: 4", "", StringComparison.Ordinal)
+            .Replace("../technology/", RepositoryPaths.Config("technology") + "/", StringComparison.Ordinal);
+        var path = Write("acc.yaml", text);
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadAccelerator(path));
+        Assert.Equal("parameters.cores", e.Field);
+        Assert.Contains("missing", e.Message);
+    }
+
+    [Fact]
+    public void Off_grid_value_lists_the_allowed_values()
+    {
+        var off = ReferenceLayers.Baseline with { Lanes = 48 };
+        var e = Assert.Throws<InvalidOperationException>(() => ReferenceLayers.Space.Validate(off, (f, m) => new InvalidOperationException($"{f}: {m}")));
+        Assert.Contains("lanes: value 48 is not in the search space", e.Message);
+        Assert.Contains("4, 8, 16, 32, 64, 128, 256", e.Message);
+    }
+
+    [Fact]
+    public void Technology_rejects_unknown_and_missing_fields()
+    {
+        var original = File.ReadAllText(RepositoryPaths.Config("technology", "edge-7nm.yaml"));
+        var unknown = Write("t1.yaml", original.Replace("clock_ghz:", "clock_mhz:", StringComparison.Ordinal));
+        var e = Assert.Throws<ConfigException>(() => Technology.Load(unknown));
+        Assert.Contains("clock_mhz", e.Message);
+        Assert.Contains("allowed fields", e.Message);
+    }
+
+    private string Space(string parameters)
+    {
+        var all = new Dictionary<string, string>
+        {
+            ["pe_x"] = "[4]", ["pe_y"] = "[4]", ["lanes"] = "[64]", ["cores"] = "[4]", ["pe_memory"] = "[524288]", ["core_memory"] = "[32768]",
+            ["instruction_memory"] = "[4096]", ["parameter_memory"] = "[16384]", ["activation_memory"] = "[8192]", ["io_bandwidth"] = "[20]",
+        };
+        var overridden = parameters.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split(':')[0]).ToHashSet();
+        var lines = all.Where(kv => !overridden.Contains(kv.Key)).Select(kv => $"  {kv.Key}: {kv.Value}\n");
+        return $"name: test\ntechnology: {RepositoryPaths.Config("technology", "edge-7nm.yaml")}\nparameters:\n{string.Concat(lines)}{parameters}";
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
