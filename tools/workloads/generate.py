@@ -397,9 +397,185 @@ def efficientnet_b0():
               "Tan & Le 2019 Table 2: EfficientNet-B0 0.39B FLOPS (multiply-adds), 5.3M parameters")
     return n
 
-NETWORKS = [mobilenet_v2, mobilenet_v3_large, mobilenet_edgetpu, resnet50, efficientnet_b0]
+
+# ------------------------------------------------------------------------------------------------
+# Detection, OCR, segmentation, speech
+
+
+def ssdlite_mobilenet_v2():
+    n = Net("ssdlite_mobilenet_v2", "detection",
+            "SSDLite with a MobileNetV2 backbone at 320x320 (COCO: 80 categories + background): separable-conv box/class predictors on 6 feature maps (20,10,5,3,2,1), 3 anchors on the first map and 6 on the others; post-processing (NMS) not modelled.",
+            "Sandler et al. 2018, Sec. 6.2 and Table 6 (SSDLite); feature layout as TF object detection API ssd_mobilenet_v2_feature_extractor (layer_15/expansion_output, layer_19, extra depths 512,256,256,128) with use_depthwise box predictors",
+            (320, 320, 3))
+    taps = {}
+    mbv2_body(n, taps)
+    maps = [("fm1", taps["b14_expand"]), ("fm2", n.shape)]
+    n.comment("extra feature layers: 1x1 conv to depth/2, then separable 3x3 stride 2 to depth")
+    for i, depth in enumerate([512, 256, 256, 128], start=3):
+        n.conv(f"extra{i}_1x1", depth // 2, 1)
+        n.dw(f"extra{i}_dw", 3, 2)
+        n.conv(f"extra{i}_pw", depth, 1)
+        maps.append((f"fm{i}", n.shape))
+    # 80 COCO categories + background reproduce the paper's 4.3M; the TF model zoo config uses 90 + 1
+    # label slots (sparse COCO ids), which adds 0.16M parameters in the class predictors.
+    classes = 81
+    for i, (name, shape) in enumerate(maps):
+        anchors = 3 if i == 0 else 6
+        n.comment(f"predictors on {name} {shape[0]}x{shape[1]}x{shape[2]}: {anchors} anchors, box (4) and class ({classes}) separable convs")
+        for head, width in (("box", 4), ("class", classes)):
+            n.set_shape(*shape)
+            n.dw(f"{name}_{head}_dw", 3)
+            n.conv(f"{name}_{head}_pw", anchors * width, 1, bias=True)
+    n.publish(0.8e9, 4.3e6,
+              "multiply-adds of conv layers (backbone without classifier, extra layers, box and class predictors); parameters = weights + predictor biases, BatchNorm not counted",
+              "Sandler et al. 2018 Table 6: SSDLite (MobileNetV2) 4.3M parameters, 0.8B MAdds at 320x320")
+    return n
+
+
+def crnn():
+    n = Net("crnn", "ocr",
+            "CRNN for scene-text recognition on a 32x100 grey image: VGG-style conv stack to a 26-step feature sequence, two bidirectional LSTMs (256 per direction) with linear projections, 37 output classes (36 alphanumerics + CTC blank).",
+            "Shi, Bai & Yao 2015, 'An End-to-End Trainable Neural Network for Image-based Sequence Recognition', Table 1; projections as in the authors' Torch implementation (bgshih/crnn, BidirectionalLSTM(512,256,256), BidirectionalLSTM(256,256,37))",
+            (32, 100, 1))
+    n.conv("conv1", 64, 3, bias=True)
+    n.pool("pool1", "max", 2)
+    n.conv("conv2", 128, 3, bias=True)
+    n.pool("pool2", "max", 2)
+    n.conv("conv3", 256, 3)
+    n.conv("conv4", 256, 3, bias=True)
+    n.pool("pool3", "max", 2, [2, 1], [0, 1])
+    n.conv("conv5", 512, 3)
+    n.conv("conv6", 512, 3)
+    n.pool("pool4", "max", 2, [2, 1], [0, 1])
+    n.conv("conv7", 512, 2, p=0)
+    steps = n.w
+    n.comment(f"map-to-sequence: 1x{steps}x512 -> {steps} steps of 512 features")
+    n.lstm("blstm1", 512, 256, steps, bidirectional=True)
+    n.matmul("blstm1_embed", 512, 256, repeat=steps)
+    n.lstm("blstm2", 256, 256, steps, bidirectional=True)
+    n.matmul("blstm2_embed", 512, 37, repeat=steps)
+    n.publish(n.macs, 8.3e6,
+              "parameters = conv and LSTM weights + one bias per gate + conv biases where there is no BatchNorm; MACs are derived by this repository (the paper publishes no MAC count) and count conv, LSTM gate and projection multiply-adds",
+              "Shi et al. 2015 Sec. 3.3: 8.3M parameters; MACs derived")
+    return n
+
+
+def unet():
+    n = Net("unet", "segmentation",
+            "Original U-Net on a 572x572 single-channel tile with unpadded (valid) 3x3 convs, 2x2 max pools, 2x2 up-convolutions and a 388x388x2 output; skip-connection crop and concatenation are free.",
+            "Ronneberger, Fischer & Brox 2015, 'U-Net: Convolutional Networks for Biomedical Image Segmentation', Fig. 1",
+            (572, 572, 1))
+    skips = []
+    for level, width in enumerate([64, 128, 256, 512, 1024], start=1):
+        n.comment(f"contracting level {level}: two valid 3x3 convs to {width}")
+        n.conv(f"down{level}_conv1", width, 3, p=0, bias=True)
+        n.conv(f"down{level}_conv2", width, 3, p=0, bias=True)
+        if level < 5:
+            skips.append(n.shape)
+            n.pool(f"down{level}_pool", "max", 2)
+    for level, width in zip([4, 3, 2, 1], [512, 256, 128, 64]):
+        n.comment(f"expanding level {level}: 2x2 up-conv to {width}, crop+concat with {skips[level - 1][2]} skip channels, two valid 3x3 convs")
+        n.upconv(f"up{level}_upconv", width)
+        n.set_shape(n.h, n.w, width * 2)
+        n.conv(f"up{level}_conv1", width, 3, p=0, bias=True)
+        n.conv(f"up{level}_conv2", width, 3, p=0, bias=True)
+    n.conv("classifier", 2, 1, bias=True)
+    n.publish(n.macs, 31.03e6,
+              "parameters = weights + biases; the paper publishes no totals: 31.03M is the figure quoted for this architecture by reimplementations (milesial/Pytorch-UNet, 3 input channels, BatchNorm) and matches within 0.1%; MACs are derived by this repository (valid convs at 572x572; up-convs counted as 1x1 convs producing 2x2xC outputs)",
+              "Ronneberger et al. 2015 (architecture); parameter figure as commonly reported (milesial/Pytorch-UNet README); MACs derived")
+    return n
+
+
+def deeplabv3_mobilenet_v3_large():
+    n = Net("deeplabv3_mobilenet_v3_large", "segmentation",
+            "DeepLabV3 with a dilated MobileNetV3-Large backbone (output stride 16) at 520x520, ASPP (rates 12, 24, 36 + image pooling), 21 classes (Pascal VOC), with the auxiliary FCN head; final bilinear upsampling included.",
+            "Chen et al. 2017, 'Rethinking Atrous Convolution for Semantic Image Segmentation'; layer layout as torchvision.models.segmentation.deeplabv3_mobilenet_v3_large",
+            (520, 520, 3))
+    # reuse the classification body with the last stage dilated; remember the 1/8-resolution aux tap
+    start = len(n.lines)
+    mbv3_large_body(n, dilate_last=True)
+    aux_shape = None
+    for line in n.lines[start:]:
+        if "name: b6_project," in line:
+            h = int(line.split("input: [")[1].split(",")[0])
+            aux_shape = (h, h, 40)
+    out = n.shape
+    n.comment("ASPP: 1x1 branch, three dilated 3x3 branches, image-pooling branch, 1x1 projection of the concatenation")
+    n.conv("aspp_1x1", 256, 1, src=out)
+    for i, rate in enumerate([12, 24, 36], start=1):
+        n.conv(f"aspp_3x3_rate{rate}", 256, 3, d=rate, src=out)
+    n.pool("aspp_pool", "avg", "global", src=out)
+    n.conv("aspp_pool_1x1", 256, 1)
+    n.upsample("aspp_pool_upsample", [out[0], out[1]])
+    n.set_shape(out[0], out[1], 256 * 5)
+    n.conv("aspp_project", 256, 1)
+    n.conv("head_3x3", 256, 3)
+    n.conv("head_classifier", 21, 1, bias=True)
+    n.upsample("upsample", [520, 520])
+    n.comment("auxiliary FCN head on the 1/8-resolution 40-channel features (part of the published model)")
+    n.conv("aux_3x3", 10, 3, src=aux_shape)
+    n.conv("aux_classifier", 21, 1, bias=True)
+    n.upsample("aux_upsample", [520, 520])
+    n.publish(10.45e9, 11.029328e6,
+              "multiply-adds of conv layers incl. the auxiliary head; parameters = weights + biases of SE and classifier convs, BatchNorm not counted (torchvision's 11,029,328 includes BatchNorm)",
+              "torchvision deeplabv3_mobilenet_v3_large COCO_WITH_VOC_LABELS_V1 metadata: 10.45 GFLOPS (multiply-adds) at 520x520, 11,029,328 parameters")
+    return n
+
+
+RNNT_FRAMES = 100      # 3 s of audio: 10 ms log-mel frames stacked 4 at a time and subsampled to 30 ms
+RNNT_TOKENS = 10       # wordpieces emitted for those 3 s (about 8 words)
+RNNT_SOURCE = ("He et al. 2019, 'Streaming End-to-end Speech Recognition for Mobile Devices' (ICASSP), Sec. 2-4: "
+               "8-layer LSTM encoder and 2-layer prediction network, 2048 cells with 640 projection each, "
+               "time reduction x2 after encoder layer 2, joint network 640 units, 4096 wordpieces")
+
+
+def rnnt_encoder():
+    n = Net("rnnt_encoder", "speech",
+            f"RNN-T encoder for {RNNT_FRAMES * 30 // 1000} s of audio: 8 unidirectional LSTMP layers (2048 cells, 640 projection) on 320-dim inputs (4 stacked 80-dim log-mel frames at 30 ms); a time-reduction layer after layer 2 concatenates frame pairs (1280 inputs, half the steps).",
+            RNNT_SOURCE, (1, 1, 1))
+    n.lstm("enc1", 320, 2048, RNNT_FRAMES, projection=640)
+    n.lstm("enc2", 640, 2048, RNNT_FRAMES, projection=640)
+    n.comment("time reduction: concatenate consecutive frame pairs (free), 60 ms frame rate")
+    n.lstm("enc3", 1280, 2048, RNNT_FRAMES // 2, projection=640)
+    for i in range(4, 9):
+        n.lstm(f"enc{i}", 640, 2048, RNNT_FRAMES // 2, projection=640)
+    return n
+
+
+def rnnt_decoder():
+    n = Net("rnnt_decoder", "speech",
+            f"RNN-T decoder for the same {RNNT_FRAMES * 30 // 1000} s: prediction network (2 LSTMP layers, 2048 cells, 640 projection, on a 128-dim wordpiece embedding, whose lookup is not modelled) run once per emitted token ({RNNT_TOKENS}), and the joint network (640 units, 4096 wordpieces + blank) run once per encoder frame and per emitted token under greedy decoding.",
+            RNNT_SOURCE + "; embedding width 128 is this repository's assumption (not stated in the paper)", (1, 1, 1))
+    t = RNNT_FRAMES // 2
+    n.comment("the previous wordpiece enters through a 4096x128 embedding table: a lookup, not modelled (0.52M parameters not counted)")
+    n.lstm("pred1", 128, 2048, RNNT_TOKENS, projection=640)
+    n.lstm("pred2", 640, 2048, RNNT_TOKENS, projection=640)
+    n.comment("joint network: encoder and prediction projections, then tanh and the output layer")
+    n.matmul("joint_encoder_proj", 640, 640, repeat=t)
+    n.matmul("joint_prediction_proj", 640, 640, repeat=RNNT_TOKENS)
+    n.elementwise("joint_add", "add", (1, 1, 640))
+    n.matmul("joint_output", 640, 4097, repeat=t + RNNT_TOKENS)
+    return n
+
+
+def rnnt_publish(enc, dec):
+    total = enc.params + dec.params
+    conv = ("no per-part figure is published: these are the values derived here (MACs: LSTM gate, projection and joint "
+            "multiply-adds for the stated steps; parameters: weights + one bias per gate and per joint layer); "
+            f"the whole model (encoder + decoder = {total / 1e6:.1f}M, +2.5%; without the 0.52M embedding table) is checked against the paper's 117M in the tests")
+    src = "He et al. 2019: 117M parameters for the whole RNN-T (about 450 MB in float32 per the Google AI blog, March 2019)"
+    enc.publish(enc.macs, enc.params, conv, src)
+    dec.publish(dec.macs, dec.params, conv, src)
+    print(f"rnnt total params {total / 1e6:.2f}M vs 117M ({(total - 117e6) / 117e6 * 100:+.2f}%)")
+
+NETWORKS = [mobilenet_v2, mobilenet_v3_large, mobilenet_edgetpu, resnet50, efficientnet_b0,
+            ssdlite_mobilenet_v2, crnn, unet, deeplabv3_mobilenet_v3_large]
 
 if __name__ == "__main__":
     check = "--check" in sys.argv
     for make in NETWORKS:
         make().write(check)
+    encoder, decoder = rnnt_encoder(), rnnt_decoder()
+    rnnt_publish(encoder, decoder)
+    encoder.write(check)
+    decoder.write(check)
