@@ -154,8 +154,10 @@ class Net:
         self._emit(f)
         self.set_shape(oh, ow, c)
 
-    def elementwise(self, name, kind, shape=None):
-        self._emit({"name": name, "op": "elementwise", "kind": kind, "input": list(shape or self.shape)})
+    def elementwise(self, name, kind, shape=None, repeat=1):
+        f = {"name": name, "op": "elementwise", "kind": kind, "input": list(shape or self.shape)}
+        self._opt(f, "repeat", repeat, 1)
+        self._emit(f)
 
     def upsample(self, name, size, src=None):
         h, w, c = src or self.shape
@@ -553,7 +555,7 @@ def rnnt_decoder():
     n.comment("joint network: encoder and prediction projections, then tanh and the output layer")
     n.matmul("joint_encoder_proj", 640, 640, repeat=t)
     n.matmul("joint_prediction_proj", 640, 640, repeat=RNNT_TOKENS)
-    n.elementwise("joint_add", "add", (1, 1, 640))
+    n.elementwise("joint_add", "add", (1, 1, 640), repeat=t + RNNT_TOKENS)
     n.matmul("joint_output", 640, 4097, repeat=t + RNNT_TOKENS)
     return n
 
