@@ -483,8 +483,8 @@ def unet():
         n.conv(f"up{level}_conv2", width, 3, p=0, bias=True)
     n.conv("classifier", 2, 1, bias=True)
     n.publish(n.macs, 31.03e6,
-              "parameters = weights + biases; the paper publishes no totals: 31.03M is the figure quoted for this architecture by reimplementations (milesial/Pytorch-UNet, 3 input channels, BatchNorm) and matches within 0.1%; MACs are derived by this repository (valid convs at 572x572; up-convs counted as 1x1 convs producing 2x2xC outputs)",
-              "Ronneberger et al. 2015 (architecture); parameter figure as commonly reported (milesial/Pytorch-UNet README); MACs derived")
+              "parameters = weights + biases (each 2x2 up-conv bias counted 4 times, +2,880, see docs); the paper publishes no totals: reimplementations of this exact architecture report 31.03-31.04M in their model summaries; MACs are derived by this repository (valid convs at 572x572, up-convs as 1x1 convs producing 2x2xC outputs)",
+              "Ronneberger et al. 2015 (architecture, Fig. 1); parameter figure from reimplementations' model summaries (e.g. Keras 572->388 U-Net: 31,030,658; PyTorch U-Nets with BatchNorm: 31.04M); MACs derived")
     return n
 
 
