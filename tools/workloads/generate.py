@@ -254,7 +254,7 @@ def se(n, name, channels, squeeze, shape):
     n.set_shape(*shape)
 
 
-def mbv3_large_body(n, dilate_last=False):
+def mbv3_large_body(n, dilate_last=False, taps=None):
     n.comment("stem")
     n.conv("conv1", 16, 3, 2)
     cfg = [  # kernel, expanded, out, se, stride
@@ -277,6 +277,8 @@ def mbv3_large_body(n, dilate_last=False):
         n.conv(f"b{b}_project", c, 1)
         if s == 1 and cin == c:
             n.elementwise(f"b{b}_add", "add", shape_in)
+        if taps is not None:
+            taps[b] = n.shape
     n.comment("head")
     n.conv("conv_last", 960, 1)
 
@@ -494,14 +496,9 @@ def deeplabv3_mobilenet_v3_large():
             "DeepLabV3 with a dilated MobileNetV3-Large backbone (output stride 16) at 520x520, ASPP (rates 12, 24, 36 + image pooling), 21 classes (Pascal VOC), with the auxiliary FCN head; final bilinear upsampling included.",
             "Chen et al. 2017, 'Rethinking Atrous Convolution for Semantic Image Segmentation'; layer layout as torchvision.models.segmentation.deeplabv3_mobilenet_v3_large",
             (520, 520, 3))
-    # reuse the classification body with the last stage dilated; remember the 1/8-resolution aux tap
-    start = len(n.lines)
-    mbv3_large_body(n, dilate_last=True)
-    aux_shape = None
-    for line in n.lines[start:]:
-        if "name: b6_project," in line:
-            h = int(line.split("input: [")[1].split(",")[0])
-            aux_shape = (h, h, 40)
+    taps = {}
+    mbv3_large_body(n, dilate_last=True, taps=taps)
+    aux_shape = taps[6]  # 1/8 resolution, 40 channels: torchvision's aux tap
     out = n.shape
     n.comment("ASPP: 1x1 branch, three dilated 3x3 branches, image-pooling branch, 1x1 projection of the concatenation")
     n.conv("aspp_1x1", 256, 1, src=out)
