@@ -1,0 +1,70 @@
+using Apollo.Compiler.Workloads;
+using Apollo.Testing;
+
+namespace Apollo.Compiler.Tests.Workloads;
+
+/// <summary>Every shipped network's computed totals match its published figures.</summary>
+public sealed class PublishedTotalsTests
+{
+    // Published figures are rounded (e.g. "3.4M", "0.39B") and conventions differ slightly in what
+    // they count (BatchNorm, biases); 3% separates those from a missing or mis-shaped layer.
+    private const double Tolerance = 0.03;
+
+    private static readonly WorkloadCatalog Catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+
+    public static TheoryData<string> Names() => new(Catalog.Names);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Macs_match_the_published_figure(string name)
+    {
+        var workload = Catalog.Get(name);
+        var error = RelativeError(workload.TotalMacs, workload.Published.Macs);
+        Assert.True(error <= Tolerance, $"{name}: computed {workload.TotalMacs:N0} MACs, published {workload.Published.Macs:N0} ({error:P2} off)");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Parameters_match_the_published_figure(string name)
+    {
+        var workload = Catalog.Get(name);
+        var error = RelativeError(workload.TotalParameters, workload.Published.Parameters);
+        Assert.True(error <= Tolerance, $"{name}: computed {workload.TotalParameters:N0} parameters, published {workload.Published.Parameters:N0} ({error:P2} off)");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_layer_has_a_positive_shape_and_a_unique_name(string name)
+    {
+        var workload = Catalog.Get(name);
+        Assert.NotEmpty(workload.Layers);
+        Assert.Equal(workload.Layers.Count, workload.Layers.Select(l => l.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(workload.Layers, l =>
+        {
+            Assert.True(l.Shape.Macs > 0 && l.Shape.OutputElements > 0 && l.Shape.InputElements > 0, l.Name);
+            Assert.True(l.Repeat >= 1, l.Name);
+        });
+    }
+
+    [Fact]
+    public void The_shipped_directory_holds_every_network_of_the_design()
+    {
+        string[] expected =
+        [
+            "mobilenet_v2", "mobilenet_v3_large", "mobilenet_edgetpu", "resnet50", "efficientnet_b0",
+            "ssdlite_mobilenet_v2", "crnn", "unet", "deeplabv3_mobilenet_v3_large", "rnnt_encoder", "rnnt_decoder",
+        ];
+        Assert.Subset(Catalog.Names.ToHashSet(), expected.ToHashSet());
+    }
+
+    [Fact]
+    public void Rnnt_encoder_and_decoder_together_match_the_published_model_size()
+    {
+        // He et al. 2019 publish only the whole model (117M); the per-file figures are derived, so the
+        // split files are checked here as one. The 128-wide embedding table (0.52M) is a lookup and not modelled.
+        var total = Catalog.ResolveSet("speech").Sum(w => w.TotalParameters);
+        Assert.InRange(RelativeError(total, 117e6), 0, Tolerance);
+    }
+
+    private static double RelativeError(double computed, double published) => Math.Abs(computed - published) / published;
+}

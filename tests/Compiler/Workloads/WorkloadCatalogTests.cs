@@ -1,0 +1,108 @@
+using Apollo.Compiler.Workloads;
+using Apollo.Simulator.Configuration;
+using Apollo.Testing;
+
+namespace Apollo.Compiler.Tests.Workloads;
+
+/// <summary>Loading a directory of workloads, sets.yaml, and lookups by name.</summary>
+public sealed class WorkloadCatalogTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("apollo-catalog-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Shipped_sets_resolve_to_workloads_of_their_domain()
+    {
+        var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+        Assert.Equal(["all", "classification", "detection", "ocr", "segmentation", "speech", "vision"], catalog.Sets.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(catalog.Names.Order(StringComparer.Ordinal), catalog.ResolveSet("all").Select(w => w.Name).Order(StringComparer.Ordinal));
+        foreach (var domain in new[] { "classification", "detection", "ocr", "segmentation", "speech" })
+        {
+            var members = catalog.ResolveSet(domain);
+            Assert.NotEmpty(members);
+            Assert.All(members, w => Assert.Equal(domain, w.Domain));
+            Assert.Equal(catalog.Names.Count(n => catalog.Get(n).Domain == domain), members.Count);
+        }
+
+        Assert.All(catalog.ResolveSet("vision"), w => Assert.Equal("classification", w.Domain));
+    }
+
+    [Fact]
+    public void Resolve_keeps_the_requested_order()
+    {
+        var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+        Assert.Equal(["resnet50", "crnn"], catalog.Resolve(["resnet50", "crnn"]).Select(w => w.Name));
+    }
+
+    [Fact]
+    public void Unknown_workload_lists_the_valid_names()
+    {
+        var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+        var e = Assert.Throws<ConfigException>(() => catalog.Get("alexnet"));
+        Assert.Equal("workload", e.Field);
+        Assert.Contains("unknown workload 'alexnet'", e.Problem);
+        Assert.Contains("valid names: " + string.Join(", ", catalog.Names), e.Problem);
+    }
+
+    [Fact]
+    public void Unknown_set_lists_the_valid_sets()
+    {
+        var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+        var e = Assert.Throws<ConfigException>(() => catalog.ResolveSet("nlp"));
+        Assert.Equal("set", e.Field);
+        Assert.Contains("valid sets: all, classification, detection, ocr, segmentation, speech, vision", e.Problem);
+    }
+
+    [Fact]
+    public void A_directory_without_sets_yaml_still_has_the_all_set()
+    {
+        Write("a.yaml", Workload("a"));
+        Write("b.yaml", Workload("b"));
+        var catalog = WorkloadCatalog.Load(_directory);
+        Assert.Equal(["a", "b"], catalog.Names);
+        Assert.Equal(["a", "b"], catalog.Sets[WorkloadCatalog.AllSet]);
+    }
+
+    [Fact]
+    public void Sets_naming_an_unknown_workload_are_rejected_with_the_valid_names()
+    {
+        Write("a.yaml", Workload("a"));
+        Write("sets.yaml", "small: [a, b]\n");
+        var e = Assert.Throws<ConfigException>(() => WorkloadCatalog.Load(_directory));
+        Assert.EndsWith("sets.yaml", e.File, StringComparison.Ordinal);
+        Assert.Equal("small[1]", e.Field);
+        Assert.Equal(1, e.Line);
+        Assert.Contains("unknown workload 'b'; valid names: a", e.Problem);
+    }
+
+    [Fact]
+    public void Duplicate_workload_names_across_files_are_rejected()
+    {
+        Write("a.yaml", Workload("same"));
+        Write("b.yaml", Workload("same"));
+        var e = Assert.Throws<ConfigException>(() => WorkloadCatalog.Load(_directory));
+        Assert.Contains("also defined in", e.Problem);
+    }
+
+    [Fact]
+    public void Missing_or_empty_directories_are_reported()
+    {
+        var missing = Path.Combine(_directory, "nope");
+        Assert.Contains("not found", Assert.Throws<ConfigException>(() => WorkloadCatalog.Load(missing)).Message);
+        Assert.Contains("no workload files", Assert.Throws<ConfigException>(() => WorkloadCatalog.Load(_directory)).Message);
+    }
+
+    private static string Workload(string name) => $$"""
+        name: {{name}}
+        domain: speech
+        description: d
+        source: s
+        published: {macs: 16, parameters: 16, convention: c, source: s}
+        layers:
+          - {name: fc, op: matmul, k: 4, n: 4}
+
+        """;
+
+    private void Write(string file, string text) => File.WriteAllText(Path.Combine(_directory, file), text);
+}
