@@ -21,12 +21,14 @@ public static class ApolloApp
         builder.Services.AddSingleton(locator ?? ConfigLocator.Default);
         builder.Services.AddSingleton<SpaceCommand>();
         builder.Services.AddSingleton<EvaluateCommand>();
+        builder.Services.AddSingleton<CensusCommand>();
         using var host = builder.Build();
 
         var root = new RootCommand("Apollo: machine-learning-driven design-space exploration of DNN accelerators.")
         {
             host.Services.GetRequiredService<SpaceCommand>().Build(),
             host.Services.GetRequiredService<EvaluateCommand>().Build(),
+            host.Services.GetRequiredService<CensusCommand>().Build(),
         };
 
         var parse = root.Parse(args);

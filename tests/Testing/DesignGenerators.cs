@@ -66,6 +66,10 @@ public static class DesignGenerators
         return AcceleratorConfig.FromParameters(dict, (f, m) => new InvalidOperationException($"{f}: {m}"));
     }
 
+    /// <summary>A uniform random point of the default space from a seeded <see cref="Random"/> (for non-property loops).</summary>
+    public static AcceleratorConfig Uniform(Random rng) =>
+        FromValues(ReferenceLayers.Space.Parameters.Select(p => p.Values[rng.Next(p.Values.Count)]).ToArray());
+
     private static AcceleratorConfig FromValues(double[] values)
     {
         var dict = ReferenceLayers.Space.Parameters.Select((p, i) => (p.Name, values[i])).ToDictionary(t => t.Name, t => t.Item2);

@@ -52,7 +52,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
             }
 
             var technology = Technology.Load(space.TechnologyFile);
-            var objective = EvaluationSetup.CreateObjective(technology, workloads, baseline.Config, budget);
+            var objective = EvaluationSetup.CreateObjective(technology, workloads, baseline, budget);
             return await new BatchEvaluation(streams, space, objective, budget).Run(cancellation);
         }
 
@@ -60,7 +60,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
         var accelerator = AcceleratorFiles.LoadAccelerator(locator.UserPath(path));
         space.Validate(accelerator.Config, (field, problem) => new ConfigException(accelerator.File, null, $"parameters.{field}", problem));
         var tech = Technology.Load(accelerator.TechnologyFile);
-        var scored = EvaluationSetup.CreateObjective(tech, workloads, baseline.Config, budget).Score(accelerator.Config);
+        var scored = EvaluationSetup.CreateObjective(tech, workloads, baseline, budget).Score(accelerator.Config);
         if (result.GetValue(_format) == "json")
         {
             await streams.Out.WriteLineAsync(EvaluationJson.Build(scored, budget, result.GetValue(_perLayer)).ToJsonString(EvaluationJson.Options));

@@ -33,7 +33,7 @@ public static class EvaluationSetup
         return catalog.ResolveSet(set ?? DefaultWorkloadSet);
     }
 
-    public static DesignObjective CreateObjective(Technology technology, IReadOnlyList<Workload> workloads, AcceleratorConfig baseline, double? budget)
+    public static DesignObjective CreateObjective(Technology technology, IReadOnlyList<Workload> workloads, AcceleratorDefinition baseline, double? budget)
     {
         if (budget is <= 0)
         {
@@ -42,11 +42,11 @@ public static class EvaluationSetup
 
         try
         {
-            return new DesignObjective(new DesignEvaluator(technology, workloads), baseline, budget);
+            return new DesignObjective(new DesignEvaluator(technology, workloads), baseline.Config, budget);
         }
-        catch (ArgumentException e)
+        catch (InvalidOperationException e)
         {
-            throw new ConfigException("<baseline>", null, "", e.Message, e);
+            throw new ConfigException(baseline.File, null, "parameters", e.Message, e);
         }
     }
 }

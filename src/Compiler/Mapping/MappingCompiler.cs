@@ -175,8 +175,11 @@ public sealed class MappingCompiler(Technology technology)
         var minChunk = Math.Min(perCore[C], innerFactor[C]);
         var passWeightBytesPerChannel = shape.HasWeights ? kw * perCore[RS] * bytesW : 0;
         var pixelsPerPass = Math.Min(innerFactor[Q], perCore[Q]);
-        var windowCols = ((pixelsPerPass - 1) * shape.StrideWidth) + kernelCols;
-        var windowBytesPerChannel = Math.Min(innerFactor[G], perCore[G]) * kernelRows * windowCols * bytesA * operands;
+        // Staging holds only the taps a pass reads: with dilation these are KernelHeight rows and at most
+        // pixels x KernelWidth columns, not the whole dilated span. A pooling reduction streams row by row.
+        var windowCols = Math.Min(pixelsPerPass * shape.KernelWidth, ((pixelsPerPass - 1) * shape.StrideWidth) + kernelCols);
+        var windowRows = shape.HasWeights ? shape.KernelHeight : 1;
+        var windowBytesPerChannel = Math.Min(innerFactor[G], perCore[G]) * windowRows * windowCols * bytesA * operands;
 
         var minPassWeights = 2 * passWeightBytesPerChannel * minChunk; // double-buffered
         if (minPassWeights > config.ParameterMemoryBytes)
@@ -219,7 +222,8 @@ public sealed class MappingCompiler(Technology technology)
         var inCols = Math.Min(((perPe[Q] - 1) * shape.StrideWidth) + kernelCols, shape.InputWidth);
         var inputBytesPerRow = perPe[G] * extent[C] * inCols * bytesA * operands;
         var outputBytesPerRow = perPe[G] * perPe[K] * perPe[Q] * outputBytes;
-        long InRows(long rows) => Math.Min(((rows - 1) * shape.StrideHeight) + kernelRows, shape.InputHeight);
+        // Input rows a band of output rows reads: the dilated span, or fewer when the taps are sparse.
+        long InRows(long rows) => Math.Min(Math.Min(((rows - 1) * shape.StrideHeight) + kernelRows, rows * shape.KernelHeight), shape.InputHeight);
         var residentBytes = (InRows(perPe[P]) * inputBytesPerRow) + (perPe[P] * outputBytesPerRow);
         long bands = 1;
         var streamed = residentBytes > config.PeMemoryBytes;
@@ -249,18 +253,19 @@ public sealed class MappingCompiler(Technology technology)
         var p = t.Program;
         var loops = 1 + CountAbove1(requiredTiles, chunks, steps[G], steps[K], steps[P], steps[Q]);
         var variants = Math.Min(p.MaxVariants, 1L << Math.Min(variantDims, 20));
-        long Entries(long unroll) => p.PrologueInstructions + (loops * p.LoopInstructions) + (variants * (p.VariantBodyInstructions + (2 * unroll)));
+        // Kernel taps of a weighted layer are unrolled in every variant: each tap has its own address offset
+        // pattern. Pooling windows reduce in a loop.
+        var taps = shape.HasWeights ? CeilDiv(extent[RS], innerFactor[RS]) : 1;
+        long Entries(long unroll) => p.PrologueInstructions + (loops * p.LoopInstructions) + (variants * (p.VariantBodyInstructions + taps + (2 * unroll)));
         if (Entries(1) > config.InstructionMemoryEntries)
         {
             return Fail(InfeasibilityLevels.InstructionMemory, Entries(1), config.InstructionMemoryEntries, "entries",
                 $"smallest program ({variants} code variants, {loops} loops)");
         }
 
-        long unrollFactor = 1;
-        while (unrollFactor * 2 <= passes && Entries(unrollFactor * 2) <= config.InstructionMemoryEntries)
-        {
-            unrollFactor *= 2;
-        }
+        // Unroll as many passes as the instruction memory holds (entries grow linearly with the unroll).
+        var spareEntries = config.InstructionMemoryEntries - Entries(1);
+        var unrollFactor = Math.Min(passes, 1 + (spareEntries / (2 * variants)));
 
         // DRAM traffic: weights are streamed per inference; activations only when they do not stay on chip.
         var weightBytes = shape.WeightElements * bytesW;
@@ -310,11 +315,12 @@ public sealed class MappingCompiler(Technology technology)
         var maxTiles = Math.Max(requiredTiles, Math.Min(computeSteps, MaxTiles));
         for (var tiles = requiredTiles; tiles <= maxTiles && rises < 2; tiles *= 2)
         {
+            var tile = Split(computeSteps, onChipCycles, readBytes, writeBytes, tiles);
             var schedule = new LayerSchedule(
                 shape.Macs,
                 tiles,
-                Split(computeSteps, onChipCycles, readBytes, writeBytes, tiles, last: false),
-                Split(computeSteps, onChipCycles, readBytes, writeBytes, tiles, last: true),
+                tile,
+                tile,
                 passes,
                 unrollFactor);
             var timing = _cycles.Simulate(schedule, config);
@@ -333,21 +339,12 @@ public sealed class MappingCompiler(Technology technology)
     private static Outcome Fail(string level, double needed, double available, string unit, string what) =>
         new(null, new Failure(level, needed, available, unit, what));
 
-    /// <summary>Tile i of n gets an equal share; the last tile takes the remainder (edge effect).</summary>
-    private static TileWork Split(long compute, long onChip, long read, long write, long tiles, bool last)
-    {
-        static long Share(long total, long n, bool isLast) => isLast ? total - ((n - 1) * CeilDiv(total, n)) : CeilDiv(total, n);
-        if (tiles == 1)
-        {
-            return new TileWork(compute, onChip, read, write);
-        }
-
-        return new TileWork(
-            Math.Max(0, Share(compute, tiles, last)),
-            Math.Max(0, Share(onChip, tiles, last)),
-            Math.Max(0, Share(read, tiles, last)),
-            Math.Max(0, Share(write, tiles, last)));
-    }
+    /// <summary>
+    /// Every tile gets an equal (fractional) share: a remainder piled onto one edge tile would make the
+    /// cost jump when a total grows by one unit and break the monotonicity invariant.
+    /// </summary>
+    private static TileWork Split(long compute, long onChip, long read, long write, long tiles) =>
+        new((double)compute / tiles, (double)onChip / tiles, (double)read / tiles, (double)write / tiles);
 
     private static InfeasibleReason Describe(Failure f, string layer, string? workload)
     {

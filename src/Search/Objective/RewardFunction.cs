@@ -16,12 +16,13 @@ public sealed class RewardFunction
     private readonly IReadOnlyDictionary<string, double> _weights;
 
     /// <param name="baseline">The baseline evaluated on the same workloads, without an area budget.</param>
+    /// <exception cref="InvalidOperationException">The baseline is infeasible, so no reward can be defined.</exception>
     /// <param name="weights">Per-workload weights; missing workloads weigh 1.</param>
     public RewardFunction(DesignEvaluation baseline, IReadOnlyDictionary<string, double>? weights = null)
     {
         if (!baseline.IsFeasible)
         {
-            throw new ArgumentException($"the baseline accelerator is infeasible on these workloads: {baseline.Infeasible!.Message}", nameof(baseline));
+            throw new InvalidOperationException($"the baseline accelerator is infeasible on these workloads: {baseline.Infeasible!.Message}");
         }
 
         Baseline = baseline;

@@ -20,10 +20,13 @@ public sealed class CycleModel(Technology technology)
         var full = schedule.FullTile;
         var last = schedule.LastTile;
 
-        long Transfer(long bytes) => bytes == 0 ? 0 : (long)Math.Ceiling(bytes / bytesPerCycle) + latency;
-        long Busy(TileWork t) => Math.Max(t.ComputeCycles, t.OnChipCycles) + o.TileIssueCycles + o.PipelineDepthCycles;
+        // The DMA engine keeps requests in flight, so DRAM latency is exposed only where the link starts
+        // from idle (the fill) or the array waits for the last write (the drain), not on every tile.
+        double Stream(double bytes) => bytes / bytesPerCycle;
+        double Transfer(double bytes) => bytes == 0 ? 0 : Stream(bytes) + latency;
+        double Busy(TileWork t) => Math.Max(t.ComputeCycles, t.OnChipCycles) + o.TileIssueCycles + o.PipelineDepthCycles;
 
-        long total;
+        double total;
         if (n == 1)
         {
             total = Transfer(last.DramReadBytes) + Busy(last) + Transfer(last.DramWriteBytes);
@@ -32,22 +35,22 @@ public sealed class CycleModel(Technology technology)
         {
             // Step i computes tile i while loading tile i+1 and writing back tile i-1.
             var fill = Transfer(full.DramReadBytes);
-            var first = Math.Max(Busy(full), Transfer(n == 2 ? last.DramReadBytes : full.DramReadBytes));
-            var steady = n > 3 ? (n - 3) * Math.Max(Busy(full), Transfer(full.DramReadBytes + full.DramWriteBytes)) : 0;
-            var beforeLast = n > 2 ? Math.Max(Busy(full), Transfer(last.DramReadBytes + full.DramWriteBytes)) : 0;
-            var lastStep = Math.Max(Busy(last), Transfer(full.DramWriteBytes));
+            var first = Math.Max(Busy(full), Stream(n == 2 ? last.DramReadBytes : full.DramReadBytes));
+            var steady = n > 3 ? (n - 3) * Math.Max(Busy(full), Stream(full.DramReadBytes + full.DramWriteBytes)) : 0;
+            var beforeLast = n > 2 ? Math.Max(Busy(full), Stream(last.DramReadBytes + full.DramWriteBytes)) : 0;
+            var lastStep = Math.Max(Busy(last), Stream(full.DramWriteBytes));
             var drain = Transfer(last.DramWriteBytes);
             total = fill + first + steady + beforeLast + lastStep + drain;
         }
 
         var passOverhead = (schedule.Passes + schedule.PassesPerIssue - 1) / schedule.PassesPerIssue * o.PassIssueCycles;
         var fixedOverhead = (n * (o.TileIssueCycles + o.PipelineDepthCycles)) + o.LayerSetupCycles + passOverhead;
-        total += o.LayerSetupCycles + passOverhead;
+        var cycles = (long)Math.Ceiling(total - 1e-9) + o.LayerSetupCycles + passOverhead;
 
-        var compute = ((n - 1) * full.ComputeCycles) + last.ComputeCycles;
-        var stall = Math.Max(0, total - compute - fixedOverhead);
-        var dram = ((n - 1) * (full.DramReadBytes + full.DramWriteBytes)) + last.DramReadBytes + last.DramWriteBytes;
+        var compute = (long)Math.Round(((n - 1) * full.ComputeCycles) + last.ComputeCycles);
+        var stall = Math.Max(0, cycles - compute - fixedOverhead);
+        var dram = (long)Math.Round(((n - 1) * (full.DramReadBytes + full.DramWriteBytes)) + last.DramReadBytes + last.DramWriteBytes);
         var peak = (double)config.PeakMacsPerCycle(technology);
-        return new LayerTiming(total, compute, stall, fixedOverhead, schedule.Macs / (peak * total), dram);
+        return new LayerTiming(cycles, compute, stall, fixedOverhead, schedule.Macs / (peak * cycles), dram);
     }
 }

@@ -4,7 +4,8 @@ namespace Apollo.Simulator.Timing;
 /// Work of one temporal tile at the DRAM level, as the compiler planned it: MAC steps of the busiest
 /// core (edge effects included), cycles the on-chip memories need to feed it, and DRAM traffic.
 /// </summary>
-public sealed record TileWork(long ComputeCycles, long OnChipCycles, long DramReadBytes, long DramWriteBytes);
+/// Fractional values are allowed: a layer's totals split into equal tiles need not divide evenly.
+public sealed record TileWork(double ComputeCycles, double OnChipCycles, double DramReadBytes, double DramWriteBytes);
 
 /// <summary>
 /// A compiled layer as the simulator sees it: <see cref="Tiles"/> tiles, all equal to

@@ -105,8 +105,16 @@ public sealed class ConfigFileTests : IDisposable
     {
         var all = new Dictionary<string, string>
         {
-            ["pe_x"] = "[4]", ["pe_y"] = "[4]", ["lanes"] = "[64]", ["cores"] = "[4]", ["pe_memory"] = "[524288]", ["core_memory"] = "[32768]",
-            ["instruction_memory"] = "[4096]", ["parameter_memory"] = "[16384]", ["activation_memory"] = "[8192]", ["io_bandwidth"] = "[20]",
+            ["pe_x"] = "[4]",
+            ["pe_y"] = "[4]",
+            ["lanes"] = "[64]",
+            ["cores"] = "[4]",
+            ["pe_memory"] = "[524288]",
+            ["core_memory"] = "[32768]",
+            ["instruction_memory"] = "[4096]",
+            ["parameter_memory"] = "[16384]",
+            ["activation_memory"] = "[8192]",
+            ["io_bandwidth"] = "[20]",
         };
         var overridden = parameters.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split(':')[0]).ToHashSet();
         var lines = all.Where(kv => !overridden.Contains(kv.Key)).Select(kv => $"  {kv.Key}: {kv.Value}\n");

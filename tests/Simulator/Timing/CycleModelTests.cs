@@ -31,7 +31,7 @@ public sealed class CycleModelTests
     public void Double_buffering_hides_loads_behind_compute()
     {
         // Four tiles of 2,000 compute cycles, each loading 40,000 B (1,200 cycles with latency), no writes.
-        // fill 1,200; steps: max(2,052, 1,200) x 3 (first, steady, before-last); last max(2,052, 0); drain 0;
+        // fill 1,200; steps: max(2,052, 1,000 streaming with latency hidden) x 3 (first, steady, before-last); last max(2,052, 0); drain 0;
         // setup 300; passes 4 at 1 per issue -> 8 cycles. total = 1,200 + 4 x 2,052 + 300 + 8 = 9,716.
         var tile = new TileWork(2_000, 0, 40_000, 0);
         var timing = _model.Simulate(new LayerSchedule(1, 4, tile, tile, 4, 1), ReferenceLayers.Baseline);
@@ -51,7 +51,7 @@ public sealed class CycleModelTests
         from unroll in Gen.Elements(1, 2, 4, 64)
         let full = new TileWork(compute, onChip, read, write)
         let last = new TileWork(compute * lastFraction / 100, onChip * lastFraction / 100, read * lastFraction / 100, write * lastFraction / 100)
-        select new LayerSchedule(((tiles - 1) * (long)compute) + last.ComputeCycles + 1, tiles, full, last, passes, unroll);
+        select new LayerSchedule(((tiles - 1) * (long)compute) + (long)last.ComputeCycles + 1, tiles, full, last, passes, unroll);
 
     [Property(MaxTest = 500)]
     public Property Cycles_bound_compute_and_dram_traffic() =>

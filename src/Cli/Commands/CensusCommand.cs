@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Apollo.Compiler.Evaluation;
+using Apollo.Compiler.Workloads;
+using Apollo.Simulator.Template;
+using Spectre.Console;
+
+namespace Apollo.Cli.Commands;
+
+/// <summary>
+/// <c>apollo census</c>: evaluates uniform random points of a space and reports how many are over the area
+/// budget, fail compilation (by stage and level) or are feasible, and the evaluation rate.
+/// </summary>
+public sealed class CensusCommand(CliStreams streams, ConfigLocator locator)
+{
+    private readonly Option<int> _samples = new("--samples") { Description = "Number of uniform random design points.", DefaultValueFactory = _ => 10_000 };
+    private readonly Option<double?> _budget = new("--budget") { Description = "Area budget in mm² (default: 6.8)." };
+    private readonly Option<int> _seed = new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
+    private readonly Option<string?> _space = new("--space") { Description = "Search space YAML (default: configs/accelerators/space.yaml)." };
+    private readonly Option<string?> _workloadSet = new("--workload-set") { Description = "Workload set (default: all)." };
+    private readonly Option<int> _threads = new("--threads") { Description = "Evaluation threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+    public Command Build()
+    {
+        var command = new Command("census", "Sample a space uniformly: fraction over budget, failing compilation (by stage and level), feasible; evaluation rate.")
+        {
+            _samples, _budget, _seed, _space, _workloadSet, _threads,
+        };
+        command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Task.FromResult(Run(result, cancellation))));
+        return command;
+    }
+
+    private int Run(ParseResult result, CancellationToken cancellation)
+    {
+        var space = AcceleratorFiles.LoadSpace(result.GetValue(_space) is { } s ? locator.UserPath(s) : locator.DefaultSpace);
+        var catalog = WorkloadCatalog.Load(locator.DefaultWorkloads);
+        var workloads = catalog.ResolveSet(result.GetValue(_workloadSet) ?? EvaluationSetup.DefaultWorkloadSet);
+        var evaluator = new DesignEvaluator(Technology.Load(space.TechnologyFile), workloads);
+        var budget = result.GetValue(_budget) ?? 6.8;
+        var samples = result.GetValue(_samples);
+        var rng = new Random(result.GetValue(_seed));
+        var points = Enumerable.Range(0, samples).Select(_ => Sample(space, rng)).ToArray();
+
+        var outcomes = new string[samples];
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, samples, new ParallelOptions { MaxDegreeOfParallelism = result.GetValue(_threads), CancellationToken = cancellation }, i =>
+        {
+            var e = evaluator.Evaluate(points[i], budget);
+            outcomes[i] = e.Infeasible is { } r ? $"{r.Stage}/{r.Level}" : "feasible";
+        });
+        clock.Stop();
+
+        var console = streams.CreateConsole();
+        var table = new Table().Title($"{samples.ToString("N0", CultureInfo.InvariantCulture)} uniform points of '{Markup.Escape(space.Name)}' at {budget.ToString(CultureInfo.InvariantCulture)} mm²")
+            .AddColumn("outcome").AddColumn(new TableColumn("points").RightAligned()).AddColumn(new TableColumn("of all").RightAligned()).AddColumn(new TableColumn("of within budget").RightAligned());
+        var withinBudget = outcomes.Count(o => o != "area/area_budget");
+        foreach (var group in outcomes.GroupBy(o => o).OrderBy(g => g.Key == "feasible" ? 2 : g.Key.StartsWith("area", StringComparison.Ordinal) ? 0 : 1).ThenByDescending(g => g.Count()))
+        {
+            var ofBudget = group.Key == "area/area_budget" || withinBudget == 0 ? "-" : Percent(group.Count(), withinBudget);
+            table.AddRow(group.Key, group.Count().ToString(CultureInfo.InvariantCulture), Percent(group.Count(), samples), ofBudget);
+        }
+
+        console.Write(table);
+        var rate = samples / clock.Elapsed.TotalSeconds;
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"evaluated in {clock.Elapsed.TotalSeconds:F2} s on {result.GetValue(_threads)} thread(s): [bold]{rate:F0}[/] points/s ({workloads.Count} workloads, {workloads.Sum(w => w.Layers.Count)} layers)"));
+        return CommandErrors.Ok;
+    }
+
+    private static AcceleratorConfig Sample(TemplateSpace space, Random rng)
+    {
+        var values = space.Parameters.ToDictionary(p => p.Name, p => p.Values[rng.Next(p.Values.Count)]);
+        return AcceleratorConfig.FromParameters(values, (f, m) => new InvalidOperationException($"{f}: {m}"));
+    }
+
+    private static string Percent(int count, int total) => (100.0 * count / total).ToString("F1", CultureInfo.InvariantCulture) + "%";
+}

@@ -1,0 +1,152 @@
+using Apollo.Compiler.Evaluation;
+using Apollo.Compiler.Mapping;
+using Apollo.Compiler.Workloads;
+using Apollo.Simulator.Template;
+using Apollo.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Apollo.Compiler.Tests.Mapping;
+
+public sealed class MappingCompilerTests
+{
+    private readonly MappingCompiler _compiler = new(ReferenceLayers.Technology);
+
+    [Fact]
+    public void Golden_classifier_on_the_baseline_is_bound_by_weight_streaming()
+    {
+        // MobileNetV2 classifier, 1280 -> 1000 at batch 1, on the baseline (4x4 PEs, 4 cores, 64 lanes, 4 ways).
+        // Best mapping puts output channels on every spatial level: 4*4*4 = 64 -> 16 channels per core,
+        // lanes 64 on K (one step), ways 4 on C -> 1280/4 = 320 MAC steps.
+        // Staging: 16 channels x 1 B per input channel, double-buffered in 16 KiB -> chunk 512, 3 chunks (passes).
+        // On chip: the core's 20,480 B of weights exceed half the parameter memory, so they stream from
+        // core memory at 32 B/cycle = 640 cycles; inputs 1,280 B broadcast at 64 B/cycle = 20 cycles.
+        // DRAM: 1,280,000 B of weights at 20 GB/s / 0.5 GHz = 40 B/cycle. The compiler picks 256 tiles of
+        // 5,000 B (125 cycles each); per tile busy = max(1.25 compute, 2.5 on-chip) + 40 issue + 12 pipeline = 54.5.
+        // fill 125 + 200 latency = 325; 255 steps streaming the next tile = 255 x 125 = 31,875; last step 54.5;
+        // no write-back (outputs stay on chip) -> ceil(32,254.5) = 32,255; setup 300; 3 passes unrolled 3 -> 1 x 2.
+        // Total 32,255 + 300 + 2 = 32,557.
+        var result = _compiler.Compile(ReferenceLayers.Baseline, ReferenceLayers.Classifier);
+        var mapped = Assert.IsType<MappedLayer>(result.Mapped);
+        Assert.Equal(new SpatialMapping(LoopDimension.OutputChannels, LoopDimension.OutputChannels, LoopDimension.OutputChannels, LoopDimension.OutputChannels, LoopDimension.InputChannels), mapped.Spatial);
+        Assert.Equal(256, mapped.Temporal.Tiles);
+        Assert.Equal(512, mapped.Temporal.ChannelChunk);
+        Assert.Equal(320, mapped.Timing.ComputeCycles);
+        Assert.Equal(1_280_000, mapped.Timing.DramBytes);
+        Assert.Equal(32_557, mapped.Timing.TotalCycles);
+    }
+
+    [Fact]
+    public void Golden_resnet_stage4_conv_balances_compute_and_weight_streaming()
+    {
+        // ResNet-50 layer4 3x3 conv, 512 -> 512 at 7x7: 115.6 M MACs; 2,359,296 B of weights.
+        // DRAM bound on the baseline: 2,359,296 B / 40 B/cycle = 58,983 cycles.
+        // Compute: K = 512 over 4 x 4 PEs x 4 cores = 64 -> 8 channels per core, so only 8 of the 64 lanes
+        // work (batch 1 leaves no other parallelism that divides 7x7 well); C = 512 over 4 ways = 128 steps,
+        // x 9 taps x 49 pixels = 56,448 cycles. Compute and DRAM are within 5% of each other, so per-tile
+        // issue overheads on top of the streaming bound leave the total within 5% of 58,983.
+        var mapped = Assert.IsType<MappedLayer>(_compiler.Compile(ReferenceLayers.Baseline, ReferenceLayers.ResNetStage4).Mapped);
+        Assert.Equal(2_359_296, mapped.Timing.DramBytes);
+        Assert.Equal(56_448, mapped.Timing.ComputeCycles);
+        Assert.InRange(mapped.Timing.TotalCycles, 58_983, 58_983 * 1.05);
+    }
+
+    [Fact]
+    public void Tiny_staging_memories_make_a_layer_infeasible_with_numbers()
+    {
+        // 7x7 stem with 256 lanes and 2 KiB activation staging: even one output pixel's window of
+        // 7 rows x 7 columns x 3 channels, double-buffered, is 294 B per lane group; with lanes on output
+        // columns the window spans 256 pixels and cannot fit, with lanes on K it fits: find the nearest miss.
+        var tiny = new AcceleratorConfig(1, 1, 256, 1, 262144, 4096, 256, 8192, 2048, 5);
+        var result = _compiler.Compile(tiny, ReferenceLayers.ResNetStem, "resnet50");
+        var reason = Assert.IsType<InfeasibleReason>(result.Infeasible);
+        Assert.Equal(InfeasibilityLevels.CompileStage, reason.Stage);
+        Assert.Equal("conv1", reason.Layer);
+        Assert.True(reason.Needed > reason.Available);
+        Assert.Contains("layer conv1 of resnet50", reason.Message);
+        Assert.Contains($"{reason.Level} holds", reason.Message);
+    }
+
+    [Fact]
+    public void Points_within_budget_fail_compilation_at_several_levels()
+    {
+        // The optimizers need infeasibility that the area check cannot predict (DESIGN §4): among uniform
+        // points within 6.8 mm², at least 10% must fail to compile, at three or more different levels.
+        var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+        var evaluator = new DesignEvaluator(ReferenceLayers.Technology, catalog.ResolveSet("all"));
+        var area = new Apollo.Simulator.Area.AreaModel(ReferenceLayers.Technology);
+        var rng = new Random(7);
+        var levels = new Dictionary<string, int>();
+        var within = 0;
+        while (within < 200)
+        {
+            var config = DesignGenerators.Uniform(rng);
+            if (area.Estimate(config).TotalMm2 > 6.8)
+            {
+                continue;
+            }
+
+            within++;
+            if (evaluator.Evaluate(config, 6.8).Infeasible is { } r)
+            {
+                Assert.Equal(InfeasibilityLevels.CompileStage, r.Stage);
+                levels[r.Level] = levels.GetValueOrDefault(r.Level) + 1;
+            }
+        }
+
+        Assert.True(levels.Values.Sum() >= 20, $"only {levels.Values.Sum()} of 200 within-budget points failed compilation");
+        Assert.True(levels.Count >= 3, $"levels seen: {string.Join(", ", levels.Keys)}");
+    }
+
+    private static Gen<(AcceleratorConfig, Layer)> Pairs { get; } =
+        from config in DesignGenerators.ModestConfig
+        from layer in DesignGenerators.Layer
+        select (config, layer);
+
+    [Property(MaxTest = 300)]
+    public Property Cycles_are_at_least_the_compute_and_dram_bounds() =>
+        Prop.ForAll(Pairs.ToArbitrary(), pair =>
+        {
+            var (config, layer) = pair;
+            if (_compiler.Compile(config, layer).Mapped is not { } m)
+            {
+                return true;
+            }
+
+            var peak = config.PeakMacsPerCycle(ReferenceLayers.Technology);
+            var bytesPerCycle = ReferenceLayers.Technology.DramBytesPerCycle(config.IoBandwidthGBps);
+            return m.Timing.TotalCycles >= (double)layer.Shape.Macs / peak
+                && m.Timing.TotalCycles >= m.Timing.DramBytes / bytesPerCycle
+                && m.Timing.Utilization is > 0 and <= 1;
+        });
+
+    [Property(MaxTest = 1000)]
+    public Property More_memory_or_bandwidth_never_hurts() =>
+        Prop.ForAll(Pairs.ToArbitrary(), DesignGenerators.ResourceParameter.ToArbitrary(), (pair, parameter) =>
+        {
+            var (config, layer) = pair;
+            var grown = DesignGenerators.Grow(config, parameter);
+            if (grown is null || _compiler.Compile(config, layer).Mapped is not { } before)
+            {
+                return true.Label("not applicable");
+            }
+
+            var after = _compiler.Compile(grown, layer).Mapped;
+            return (after is not null && after.Timing.TotalCycles <= before.Timing.TotalCycles)
+                .Label($"{parameter}: {before.Timing.TotalCycles} -> {after?.Timing.TotalCycles.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "infeasible"}");
+        });
+
+    [Property(MaxTest = 100)]
+    public Property Compilation_is_deterministic() =>
+        Prop.ForAll(Pairs.ToArbitrary(), pair => _compiler.Compile(pair.Item1, pair.Item2) == new MappingCompiler(ReferenceLayers.Technology).Compile(pair.Item1, pair.Item2));
+
+    [Fact]
+    public void Baseline_scores_exactly_one_on_a_real_network_slice()
+    {
+        var evaluator = new DesignEvaluator(ReferenceLayers.Technology, [ReferenceLayers.MiniNetwork]);
+        var baseline = evaluator.Evaluate(ReferenceLayers.Baseline, null);
+        Assert.True(baseline.IsFeasible);
+        Assert.Equal(ReferenceLayers.MiniNetwork.Layers.Count, baseline.Workloads[0].Layers.Count);
+    }
+}
