@@ -42,6 +42,7 @@ public sealed class TrialStore : IDisposable
     private readonly bool _readOnly;
     private readonly Dictionary<int, SqliteCommand> _parameterInserts = [];
     private readonly Dictionary<int, SqliteCommand> _metricInserts = [];
+    private readonly HashSet<string> _uniqueNames = new(StringComparer.Ordinal);
     private SqliteCommand? _trialInsert;
     private bool _disposed;
 
@@ -382,37 +383,46 @@ public sealed class TrialStore : IDisposable
 
         ArgumentNullException.ThrowIfNull(definition.Optimizer);
         ArgumentNullException.ThrowIfNull(definition.ConfigSnapshot);
-        RequireFinite(definition.AreaBudgetMm2, $"area budget of study '{definition.Name}'");
+        if (!double.IsFinite(definition.AreaBudgetMm2))
+        {
+            throw new StoreException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The area budget of study '{definition.Name}' is {definition.AreaBudgetMm2}; it must be a finite number."));
+        }
     }
 
-    private static void ValidateTrial(TrialRecord trial)
+    /// <summary>Checks one trial before the transaction starts. Messages are built only on failure: this runs
+    /// for every trial on the insert hot path.</summary>
+    private void ValidateTrial(TrialRecord trial)
     {
-        var what = string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number}");
         if (trial.Number < 0)
         {
-            throw new StoreException($"Trial number {trial.Number} is negative; nothing was written.");
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"Trial number {trial.Number} is negative; nothing was written."));
         }
 
         ArgumentNullException.ThrowIfNull(trial.Parameters);
         ArgumentNullException.ThrowIfNull(trial.Metrics);
         ArgumentNullException.ThrowIfNull(trial.Proposer);
         _ = StoreSchema.StatusText(trial.Status);
-        RequireFinite(trial.Reward, $"reward of {what}");
+        RequireFinite(trial.Reward, trial, "reward");
         if (trial.AreaMm2 is { } area)
         {
-            RequireFinite(area, $"area of {what}");
+            RequireFinite(area, trial, "area");
         }
 
-        RequireFinite(trial.EvaluationMilliseconds, $"evaluation time of {what}");
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        RequireFinite(trial.EvaluationMilliseconds, trial, "evaluation time");
+        var names = _uniqueNames;
+        names.Clear();
         foreach (var (name, value) in trial.Parameters)
         {
             if (name is null || !names.Add(name))
             {
-                throw new StoreException($"Parameter name '{name}' is null or repeated in {what}; nothing was written.");
+                throw new StoreException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Parameter name '{name}' is null or repeated in trial {trial.Number}; nothing was written."));
             }
 
-            RequireFinite(value, $"parameter '{name}' of {what}");
+            RequireFinite(value, trial, "parameter", name);
         }
 
         names.Clear();
@@ -420,21 +430,25 @@ public sealed class TrialStore : IDisposable
         {
             if (metric?.Workload is null || !names.Add(metric.Workload))
             {
-                throw new StoreException($"Workload '{metric?.Workload}' is null or repeated in {what}; nothing was written.");
+                throw new StoreException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Workload '{metric?.Workload}' is null or repeated in trial {trial.Number}; nothing was written."));
             }
 
-            RequireFinite(metric.LatencySeconds, $"latency of '{metric.Workload}' in {what}");
-            RequireFinite(metric.ThroughputPerSecond, $"throughput of '{metric.Workload}' in {what}");
-            RequireFinite(metric.Speedup, $"speedup of '{metric.Workload}' in {what}");
+            RequireFinite(metric.LatencySeconds, trial, "latency of workload", metric.Workload);
+            RequireFinite(metric.ThroughputPerSecond, trial, "throughput of workload", metric.Workload);
+            RequireFinite(metric.Speedup, trial, "speedup of workload", metric.Workload);
         }
     }
 
-    private static void RequireFinite(double value, string what)
+    private static void RequireFinite(double value, TrialRecord trial, string field, string? name = null)
     {
         if (!double.IsFinite(value))
         {
-            throw new StoreException(
-                string.Create(CultureInfo.InvariantCulture, $"The {what} is {value}; the store holds finite numbers only. Nothing was written."));
+            var what = name is null ? field : $"{field} '{name}'";
+            throw new StoreException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The {what} of trial {trial.Number} is {value}; the store holds finite numbers only. Nothing was written."));
         }
     }
 
