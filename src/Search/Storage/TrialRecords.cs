@@ -20,7 +20,10 @@ public enum TrialStatus
 /// <param name="Speedup">Perf/area of this design divided by perf/area of the baseline (dimensionless; baseline = 1).</param>
 public sealed record WorkloadMetric(string Workload, double LatencySeconds, double ThroughputPerSecond, double Speedup);
 
-/// <summary>One evaluated design point as persisted by <see cref="TrialStore"/>. Immutable.</summary>
+/// <summary>
+/// One evaluated design point as persisted by <see cref="TrialStore"/>. Immutable. Every double must be finite and
+/// reads back bit-exactly, except that -0.0 reads back as +0.0 (SQLite stores integral REAL values as integers).
+/// </summary>
 /// <param name="Number">0-based, dense within a study.</param>
 /// <param name="Batch">The ask/tell round the trial belongs to.</param>
 /// <param name="Parameters">Parameter name to value, in search-space order (the order is preserved on load).</param>

@@ -31,19 +31,10 @@ public sealed class TrialStore : IDisposable
     /// <summary>How long a statement waits for another connection's write lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
-    private const string InsertTrialSql = """
-        INSERT INTO trials (study_id, number, batch, status, reward, area_mm2, stage, level, layer, reason,
-                            proposer, evaluation_ms, finished_at)
-        VALUES ($study_id, $number, $batch, $status, $reward, $area_mm2, $stage, $level, $layer, $reason,
-                $proposer, $evaluation_ms, $finished_at)
-        """;
-
     private readonly SqliteConnection _connection;
     private readonly bool _readOnly;
-    private readonly Dictionary<int, SqliteCommand> _parameterInserts = [];
-    private readonly Dictionary<int, SqliteCommand> _metricInserts = [];
+    private readonly TrialInserter _inserter;
     private readonly HashSet<string> _uniqueNames = new(StringComparer.Ordinal);
-    private SqliteCommand? _trialInsert;
     private bool _disposed;
 
     private TrialStore(string path, SqliteConnection connection, bool readOnly)
@@ -51,6 +42,7 @@ public sealed class TrialStore : IDisposable
         Path = path;
         _connection = connection;
         _readOnly = readOnly;
+        _inserter = new TrialInserter(connection);
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -228,7 +220,11 @@ public sealed class TrialStore : IDisposable
                     + $"so the next number must be {next}; nothing was written.");
             }
 
-            InsertTrials(studyId, trials, transaction);
+            foreach (var trial in trials)
+            {
+                _inserter.Insert(studyId, trial);
+            }
+
             return 0;
         });
     }
@@ -267,12 +263,7 @@ public sealed class TrialStore : IDisposable
         }
 
         _disposed = true;
-        _trialInsert?.Dispose();
-        foreach (var command in _parameterInserts.Values.Concat(_metricInserts.Values))
-        {
-            command.Dispose();
-        }
-
+        _inserter.Dispose();
         _connection.Dispose();
     }
 
@@ -509,121 +500,6 @@ public sealed class TrialStore : IDisposable
                 IsoTimestamp.Parse(row.FinishedAt, $"finished_at of trial {row.Number}"),
                 metrics[row.Number].Select(m => new WorkloadMetric(m.Workload, m.LatencySeconds, m.ThroughputPerSecond, m.Speedup)).ToList()))
             .ToList();
-    }
-
-    private void InsertTrials(long studyId, IReadOnlyList<TrialRecord> trials, SqliteTransaction transaction)
-    {
-        var trialInsert = _trialInsert ??= CreateTrialInsert(transaction);
-        trialInsert.Transaction = transaction;
-        var p = trialInsert.Parameters;
-        p[0].Value = studyId;
-        foreach (var trial in trials)
-        {
-            p[1].Value = trial.Number;
-            p[2].Value = trial.Batch;
-            p[3].Value = StoreSchema.StatusText(trial.Status);
-            p[4].Value = trial.Reward;
-            p[5].Value = trial.AreaMm2 is { } area ? area : DBNull.Value;
-            p[6].Value = (object?)trial.Stage ?? DBNull.Value;
-            p[7].Value = (object?)trial.Level ?? DBNull.Value;
-            p[8].Value = (object?)trial.Layer ?? DBNull.Value;
-            p[9].Value = (object?)trial.Reason ?? DBNull.Value;
-            p[10].Value = trial.Proposer;
-            p[11].Value = trial.EvaluationMilliseconds;
-            p[12].Value = IsoTimestamp.Format(trial.FinishedAt);
-            trialInsert.ExecuteNonQuery();
-
-            if (trial.Parameters.Count > 0)
-            {
-                var insert = RowInsert(transaction, _parameterInserts, trial.Parameters.Count, "trial_parameters", ["name", "value"]);
-                insert.Transaction = transaction;
-                var q = insert.Parameters;
-                q[0].Value = studyId;
-                q[1].Value = trial.Number;
-                for (var i = 0; i < trial.Parameters.Count; i++)
-                {
-                    q[2 + (2 * i)].Value = trial.Parameters[i].Key;
-                    q[3 + (2 * i)].Value = trial.Parameters[i].Value;
-                }
-
-                insert.ExecuteNonQuery();
-            }
-
-            if (trial.Metrics.Count > 0)
-            {
-                var insert = RowInsert(transaction, _metricInserts, trial.Metrics.Count, "trial_metrics", ["workload", "latency_s", "throughput_per_s", "speedup"]);
-                insert.Transaction = transaction;
-                var q = insert.Parameters;
-                q[0].Value = studyId;
-                q[1].Value = trial.Number;
-                for (var i = 0; i < trial.Metrics.Count; i++)
-                {
-                    var metric = trial.Metrics[i];
-                    q[2 + (4 * i)].Value = metric.Workload;
-                    q[3 + (4 * i)].Value = metric.LatencySeconds;
-                    q[4 + (4 * i)].Value = metric.ThroughputPerSecond;
-                    q[5 + (4 * i)].Value = metric.Speedup;
-                }
-
-                insert.ExecuteNonQuery();
-            }
-        }
-    }
-
-    private SqliteCommand CreateTrialInsert(SqliteTransaction transaction)
-    {
-        var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = InsertTrialSql;
-        (string Name, SqliteType Type)[] columns =
-        [
-            ("$study_id", SqliteType.Integer), ("$number", SqliteType.Integer), ("$batch", SqliteType.Integer),
-            ("$status", SqliteType.Text), ("$reward", SqliteType.Real), ("$area_mm2", SqliteType.Real),
-            ("$stage", SqliteType.Text), ("$level", SqliteType.Text), ("$layer", SqliteType.Text),
-            ("$reason", SqliteType.Text), ("$proposer", SqliteType.Text), ("$evaluation_ms", SqliteType.Real),
-            ("$finished_at", SqliteType.Text),
-        ];
-        foreach (var (name, type) in columns)
-        {
-            command.Parameters.Add(name, type);
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    /// <summary>
-    /// A prepared multi-row INSERT of <paramref name="rows"/> rows for one trial, cached by row count: one
-    /// statement per trial instead of one per row is what makes the batch insert fast.
-    /// </summary>
-    private SqliteCommand RowInsert(
-        SqliteTransaction transaction, Dictionary<int, SqliteCommand> cache, int rows, string table, string[] columns)
-    {
-        if (cache.TryGetValue(rows, out var cached))
-        {
-            return cached;
-        }
-
-        var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.Parameters.Add("$s", SqliteType.Integer);
-        command.Parameters.Add("$n", SqliteType.Integer);
-        var values = new List<string>(rows);
-        for (var i = 0; i < rows; i++)
-        {
-            var names = columns.Select(c => string.Create(CultureInfo.InvariantCulture, $"${c}{i}")).ToList();
-            for (var c = 0; c < columns.Length; c++)
-            {
-                command.Parameters.Add(names[c], c == 0 ? SqliteType.Text : SqliteType.Real);
-            }
-
-            values.Add(string.Create(CultureInfo.InvariantCulture, $"($s, $n, {i}, {string.Join(", ", names)})"));
-        }
-
-        command.CommandText = $"INSERT INTO {table} (study_id, trial_number, position, {string.Join(", ", columns)}) VALUES {string.Join(", ", values)}";
-        command.Prepare();
-        cache[rows] = command;
-        return command;
     }
 
     private T Read<T>(Func<T> read)

@@ -35,6 +35,20 @@ public sealed class TrialStoreTests : IDisposable
     }
 
     [Fact]
+    public void Negative_zero_reads_back_as_positive_zero_as_documented()
+    {
+        // SQLite stores integral REAL values as integers on disk, which drops the sign of -0.0.
+        using var store = TrialStore.Open(DbPath);
+        var id = store.CreateStudy(Study()).Id;
+        store.AppendBatch(id, [Completed(0) with { Reward = -0.0, Parameters = [new("x", -0.0)] }]);
+
+        var loaded = Assert.Single(store.LoadTrials(id));
+
+        Assert.Equal(0L, BitConverter.DoubleToInt64Bits(loaded.Reward));
+        Assert.Equal(0L, BitConverter.DoubleToInt64Bits(loaded.Parameters[0].Value));
+    }
+
+    [Fact]
     public void Study_definition_round_trips_and_is_found_by_name()
     {
         using var store = TrialStore.Open(DbPath);
