@@ -242,6 +242,30 @@ public sealed class TrialStoreTests : IDisposable
     }
 
     [Fact]
+    public void Writers_of_different_studies_share_a_file()
+    {
+        long[] ids;
+        using (var setup = TrialStore.Open(DbPath))
+        {
+            ids = [setup.CreateStudy(Study("a")).Id, setup.CreateStudy(Study("b")).Id];
+        }
+
+        // Each writer has its own connection; SQLite serializes their transactions (busy timeout, not errors).
+        Parallel.ForEach(ids, new ParallelOptions { MaxDegreeOfParallelism = 2 }, id =>
+        {
+            using var store = TrialStore.Open(DbPath);
+            for (var batch = 0; batch < 20; batch++)
+            {
+                store.AppendBatch(id, Enumerable.Range(batch * 5, 5).Select(n => Completed(n, batch)).ToList());
+            }
+        });
+
+        using var reader = TrialStore.OpenReadOnly(DbPath);
+        Assert.All(reader.ListStudies(), s => Assert.Equal(100, s.Trials));
+        Assert.Equal(Enumerable.Range(0, 100), reader.LoadTrials(ids[1]).Select(t => t.Number));
+    }
+
+    [Fact]
     public void ListStudies_counts_trials_and_finds_the_best()
     {
         using var store = TrialStore.Open(DbPath);
