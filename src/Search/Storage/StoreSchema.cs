@@ -1,0 +1,81 @@
+namespace Apollo.Search.Storage;
+
+/// <summary>DDL of schema version 1 and the text forms of enums. docs/storage.md documents every column.</summary>
+internal static class StoreSchema
+{
+    public const string CreateTables = """
+        CREATE TABLE schema_version (
+            version INTEGER NOT NULL
+        );
+
+        CREATE TABLE studies (
+            id               INTEGER PRIMARY KEY,
+            name             TEXT    NOT NULL UNIQUE,
+            optimizer        TEXT    NOT NULL,
+            seed             INTEGER NOT NULL,
+            area_budget_mm2  REAL    NOT NULL,
+            requested_trials INTEGER NOT NULL,
+            batch_size       INTEGER NOT NULL,
+            config_snapshot  TEXT    NOT NULL,
+            created_at       TEXT    NOT NULL
+        );
+
+        CREATE TABLE trials (
+            study_id      INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            number        INTEGER NOT NULL CHECK (number >= 0),
+            batch         INTEGER NOT NULL,
+            status        TEXT    NOT NULL CHECK (status IN ('completed', 'infeasible', 'failed')),
+            reward        REAL    NOT NULL,
+            area_mm2      REAL,
+            stage         TEXT,
+            level         TEXT,
+            layer         TEXT,
+            reason        TEXT,
+            proposer      TEXT    NOT NULL,
+            evaluation_ms REAL    NOT NULL,
+            finished_at   TEXT    NOT NULL,
+            PRIMARY KEY (study_id, number)
+        ) WITHOUT ROWID;
+
+        -- BestTrial and ListStudies: best completed trial of a study without scanning it.
+        CREATE INDEX trials_best ON trials (study_id, reward DESC, number) WHERE status = 'completed';
+
+        CREATE TABLE trial_parameters (
+            study_id     INTEGER NOT NULL,
+            trial_number INTEGER NOT NULL,
+            position     INTEGER NOT NULL,
+            name         TEXT    NOT NULL,
+            value        REAL    NOT NULL,
+            PRIMARY KEY (study_id, trial_number, name),
+            FOREIGN KEY (study_id, trial_number) REFERENCES trials(study_id, number) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE TABLE trial_metrics (
+            study_id         INTEGER NOT NULL,
+            trial_number     INTEGER NOT NULL,
+            position         INTEGER NOT NULL,
+            workload         TEXT    NOT NULL,
+            latency_s        REAL    NOT NULL,
+            throughput_per_s REAL    NOT NULL,
+            speedup          REAL    NOT NULL,
+            PRIMARY KEY (study_id, trial_number, workload),
+            FOREIGN KEY (study_id, trial_number) REFERENCES trials(study_id, number) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        """;
+
+    public static string StatusText(TrialStatus status) => status switch
+    {
+        TrialStatus.Completed => "completed",
+        TrialStatus.Infeasible => "infeasible",
+        TrialStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown trial status."),
+    };
+
+    public static TrialStatus ParseStatus(string text) => text switch
+    {
+        "completed" => TrialStatus.Completed,
+        "infeasible" => TrialStatus.Infeasible,
+        "failed" => TrialStatus.Failed,
+        _ => throw new StoreException($"Unknown trial status '{text}' in the store."),
+    };
+}

@@ -1,0 +1,661 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Apollo.Search.Storage;
+
+/// <summary>
+/// The SQLite database of studies and their trials (schema in <c>docs/storage.md</c>). One instance owns one
+/// connection; it is not thread-safe, so a study persists from one thread.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Durability.</b> The database runs in WAL mode with <c>synchronous=NORMAL</c>. Each
+/// <see cref="AppendBatch"/> is one transaction: once it returns, the batch survives a crash or kill of this
+/// process; if it throws, none of the batch was written. On power loss or an operating-system crash the most
+/// recent commits (those not yet checkpointed) may be lost, but the database stays consistent and never holds
+/// part of a batch.
+/// </para>
+/// <para>
+/// <b>Concurrency.</b> Any number of readers (this or other processes, any SQLite tool) may read while one
+/// process writes. Writers to the same study must hold its <see cref="StudyWriterLock"/>
+/// (<see cref="AcquireWriter"/>); the store does not check that the caller holds it. Transactions of different
+/// writers on the same file serialize; a writer waits up to <see cref="BusyTimeout"/> for another's commit.
+/// </para>
+/// </remarks>
+public sealed class TrialStore : IDisposable
+{
+    /// <summary>The schema version this build reads and writes (the single row of <c>schema_version</c>).</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>How long a statement waits for another connection's write lock before failing.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SqliteConnection _connection;
+    private readonly bool _readOnly;
+    private readonly TrialInserter _inserter;
+    private readonly HashSet<string> _uniqueNames = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    private TrialStore(string path, SqliteConnection connection, bool readOnly)
+    {
+        Path = path;
+        _connection = connection;
+        _readOnly = readOnly;
+        _inserter = new TrialInserter(connection);
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether the store was opened with <see cref="OpenReadOnly"/>.</summary>
+    public bool IsReadOnly => _readOnly;
+
+    /// <summary>
+    /// Opens the store at <paramref name="path"/> for reading and writing, creating the file (and its directory)
+    /// and the schema if they do not exist.
+    /// </summary>
+    /// <exception cref="StoreException">The file is not an SQLite database, is an SQLite database without an Apollo
+    /// schema, has another schema version (the message names the file and both versions), or cannot be opened.</exception>
+    public static TrialStore Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new StoreException($"Cannot open trial store '{fullPath}': it is a directory.");
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException($"Cannot create the directory of trial store '{fullPath}': {ex.Message}", ex);
+            }
+        }
+
+        return OpenCore(fullPath, SqliteOpenMode.ReadWriteCreate);
+    }
+
+    /// <summary>Opens an existing store for listing and reporting. Writes throw <see cref="StoreException"/>.</summary>
+    /// <exception cref="StoreException">The file does not exist, or any reason given for <see cref="Open"/>.</exception>
+    public static TrialStore OpenReadOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new StoreException($"Trial store '{fullPath}' does not exist.");
+        }
+
+        return OpenCore(fullPath, SqliteOpenMode.ReadOnly);
+    }
+
+    /// <summary>Creates a study. Its name must not exist in this file yet.</summary>
+    /// <exception cref="StoreException">A study with this name exists, or the store is read-only.</exception>
+    public StudyInfo CreateStudy(StudyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ThrowIfNotWritable();
+        ValidateDefinition(definition);
+        var createdAt = DateTimeOffset.UtcNow;
+        return Write($"creating study '{definition.Name}'", transaction =>
+        {
+            if (FindStudy(definition.Name, transaction) is { } existing)
+            {
+                throw new StoreException(
+                    $"Study '{definition.Name}' already exists in '{Path}' (id {existing.Id}, created "
+                    + $"{IsoTimestamp.Format(existing.CreatedAt)}); choose another name or resume it.");
+            }
+
+            var id = _connection.ExecuteScalar<long>(
+                """
+                INSERT INTO studies (name, optimizer, seed, area_budget_mm2, requested_trials, batch_size, config_snapshot, created_at)
+                VALUES (@Name, @Optimizer, @Seed, @AreaBudgetMm2, @RequestedTrials, @BatchSize, @ConfigSnapshot, @CreatedAt)
+                RETURNING id
+                """,
+                new
+                {
+                    definition.Name,
+                    definition.Optimizer,
+                    definition.Seed,
+                    definition.AreaBudgetMm2,
+                    definition.RequestedTrials,
+                    definition.BatchSize,
+                    definition.ConfigSnapshot,
+                    CreatedAt = IsoTimestamp.Format(createdAt),
+                },
+                transaction);
+            return new StudyInfo(id, definition, IsoTimestamp.Parse(IsoTimestamp.Format(createdAt), "created_at"));
+        });
+    }
+
+    /// <summary>The study with this name, or null.</summary>
+    public StudyInfo? FindStudy(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ThrowIfDisposed();
+        return Read(() => FindStudy(name, null));
+    }
+
+    /// <summary>Every study in the file, ordered by id (creation order), with trial counts and the best trial.</summary>
+    public IReadOnlyList<StudySummary> ListStudies()
+    {
+        ThrowIfDisposed();
+        return Read(() => _connection.Query<StudySummaryRow>(
+                $"""
+                SELECT {StudyColumns},
+                       (SELECT COUNT(*) FROM trials t WHERE t.study_id = s.id) AS Trials,
+                       (SELECT COUNT(*) FROM trials t WHERE t.study_id = s.id AND t.status = 'completed') AS Feasible,
+                       (SELECT t.number FROM trials t WHERE t.study_id = s.id AND t.status = 'completed'
+                        ORDER BY t.reward DESC, t.number LIMIT 1) AS BestTrialNumber,
+                       (SELECT t.reward FROM trials t WHERE t.study_id = s.id AND t.status = 'completed'
+                        ORDER BY t.reward DESC, t.number LIMIT 1) AS BestReward
+                FROM studies s
+                ORDER BY s.id
+                """)
+            .Select(row => new StudySummary(row.ToInfo(), row.Trials, row.Feasible, row.BestReward ?? 0.0, row.BestTrialNumber))
+            .ToList());
+    }
+
+    /// <summary>
+    /// Takes the exclusive writer lock of <paramref name="studyName"/> in this database file. Hold it for as
+    /// long as the study runs and dispose it when done. The study need not exist yet.
+    /// </summary>
+    /// <remarks>The lock is held by the operating system on <c>&lt;database&gt;.&lt;study&gt;.lock</c> and is
+    /// released when the returned object is disposed or the process exits in any way, including SIGKILL.
+    /// It excludes writers in this and every other process on the same file system.</remarks>
+    /// <exception cref="StudyLockedException">Another writer holds the lock; the message names its pid, host and
+    /// start time when known.</exception>
+    public StudyWriterLock AcquireWriter(string studyName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(studyName);
+        ThrowIfNotWritable();
+        return StudyWriterLock.Acquire(Path, studyName);
+    }
+
+    /// <summary>
+    /// Appends one batch of trials to a study in one transaction. The numbers must continue the study's dense
+    /// sequence (the first is the number of stored trials, each next one is one more).
+    /// </summary>
+    /// <remarks>When this returns the batch is committed and survives a crash of the process; when it throws,
+    /// nothing of the batch was written. An empty batch does nothing.</remarks>
+    /// <exception cref="StoreException">The study does not exist, the numbering is not dense, a value is NaN or
+    /// infinite, a parameter or workload name repeats within a trial, or SQLite failed; nothing was written.</exception>
+    public void AppendBatch(long studyId, IReadOnlyList<TrialRecord> trials)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        ThrowIfNotWritable();
+        if (trials.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < trials.Count; i++)
+        {
+            ValidateTrial(trials[i] ?? throw new ArgumentException($"Trial at index {i} is null.", nameof(trials)));
+            if (i > 0 && trials[i].Number != trials[i - 1].Number + 1)
+            {
+                throw new StoreException(
+                    $"Batch for study {studyId} is not densely numbered: trial {trials[i - 1].Number} is followed by "
+                    + $"{trials[i].Number}; nothing was written.");
+            }
+        }
+
+        Write($"appending trials {trials[0].Number}..{trials[^1].Number} to study {studyId}", transaction =>
+        {
+            var next = _connection.ExecuteScalar<long?>(
+                "SELECT (SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = @studyId) FROM studies WHERE id = @studyId",
+                new { studyId },
+                transaction) ?? throw new StoreException($"Study {studyId} does not exist in '{Path}'; nothing was written.");
+            if (trials[0].Number != next)
+            {
+                throw new StoreException(
+                    $"Batch for study {studyId} starts at trial {trials[0].Number} but the study has {next} trials, "
+                    + $"so the next number must be {next}; nothing was written.");
+            }
+
+            foreach (var trial in trials)
+            {
+                _inserter.Insert(studyId, trial);
+            }
+
+            return 0;
+        });
+    }
+
+    /// <summary>All trials of a study ordered by number, with parameters and metrics in their stored order.</summary>
+    public IReadOnlyList<TrialRecord> LoadTrials(long studyId)
+    {
+        ThrowIfDisposed();
+        return Read(() => LoadTrials(studyId, null));
+    }
+
+    /// <summary>The completed trial with the highest reward (the lowest number on ties), or null if none completed.</summary>
+    public TrialRecord? BestTrial(long studyId)
+    {
+        ThrowIfDisposed();
+        return Read(() =>
+        {
+            var number = _connection.ExecuteScalar<long?>(
+                """
+                SELECT number FROM trials
+                WHERE study_id = @studyId AND status = 'completed'
+                ORDER BY reward DESC, number
+                LIMIT 1
+                """,
+                new { studyId });
+            return number is null ? null : LoadTrials(studyId, (int)number.Value).Single();
+        });
+    }
+
+    /// <summary>Closes the connection (checkpointing the WAL if this was the last connection). Idempotent.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _inserter.Dispose();
+        _connection.Dispose();
+    }
+
+    private const string StudyColumns = """
+        s.id AS Id, s.name AS Name, s.optimizer AS Optimizer, s.seed AS Seed, s.area_budget_mm2 AS AreaBudgetMm2,
+        s.requested_trials AS RequestedTrials, s.batch_size AS BatchSize, s.config_snapshot AS ConfigSnapshot,
+        s.created_at AS CreatedAt
+        """;
+
+    private static TrialStore OpenCore(string fullPath, SqliteOpenMode mode)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = mode,
+            // One long-lived connection per store; pooling would keep the file open after Dispose.
+            Pooling = false,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        var readOnly = mode == SqliteOpenMode.ReadOnly;
+        try
+        {
+            connection.Open();
+            connection.Execute(string.Create(
+                CultureInfo.InvariantCulture,
+                $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;"));
+            if (!readOnly)
+            {
+                // Reading the header here is what rejects a file that is not an SQLite database.
+                connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL;");
+                connection.Execute("PRAGMA synchronous = NORMAL;");
+            }
+
+            EnsureSchema(connection, fullPath, readOnly);
+            return new TrialStore(fullPath, connection, readOnly);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new StoreException(Describe(fullPath, "opening", ex), ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void EnsureSchema(SqliteConnection connection, string path, bool readOnly)
+    {
+        // IMMEDIATE for writers so that two processes creating the same new file do not both create the schema.
+        using var transaction = connection.BeginTransaction(deferred: readOnly);
+        var tables = connection.Query<string>("SELECT name FROM sqlite_schema WHERE type = 'table'", transaction: transaction).ToList();
+        if (tables.Count == 0)
+        {
+            if (readOnly)
+            {
+                throw new StoreException($"'{path}' is an empty SQLite database, not an Apollo trial store.");
+            }
+
+            connection.Execute(StoreSchema.CreateTables, transaction: transaction);
+            connection.Execute("INSERT INTO schema_version (version) VALUES (@SchemaVersion)", new { SchemaVersion }, transaction);
+            transaction.Commit();
+            return;
+        }
+
+        if (!tables.Contains("schema_version"))
+        {
+            throw new StoreException(
+                $"'{path}' is an SQLite database but not an Apollo trial store (it has no schema_version table; "
+                + $"tables: {string.Join(", ", tables)}).");
+        }
+
+        var versions = connection.Query<long>("SELECT version FROM schema_version", transaction: transaction).ToList();
+        if (versions.Count != 1)
+        {
+            throw new StoreException(
+                $"'{path}' has {versions.Count} rows in schema_version; expected exactly one (version {SchemaVersion}).");
+        }
+
+        if (versions[0] != SchemaVersion)
+        {
+            throw new StoreException(
+                $"'{path}' has trial-store schema version {versions[0]}, but this version of Apollo reads and writes "
+                + $"schema version {SchemaVersion}. Use a matching Apollo version or a new database file.");
+        }
+
+        transaction.Commit();
+    }
+
+    private static string Describe(string path, string action, SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        26 => $"'{path}' is not an SQLite database (file is not a database or is encrypted).",
+        11 => $"'{path}' is a corrupt SQLite database: {ex.Message}",
+        14 => $"Cannot open '{path}': {ex.Message}",
+        8 => $"'{path}' is read-only ({action}): {ex.Message}",
+        5 or 6 => $"'{path}' stayed locked by another connection for more than {BusyTimeout.TotalSeconds:0} s while {action}: {ex.Message}",
+        _ => $"SQLite error on '{path}' while {action}: {ex.Message}",
+    };
+
+    private static void ValidateDefinition(StudyDefinition definition)
+    {
+        if (string.IsNullOrWhiteSpace(definition.Name))
+        {
+            throw new StoreException("A study name must not be empty.");
+        }
+
+        ArgumentNullException.ThrowIfNull(definition.Optimizer);
+        ArgumentNullException.ThrowIfNull(definition.ConfigSnapshot);
+        if (!double.IsFinite(definition.AreaBudgetMm2))
+        {
+            throw new StoreException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The area budget of study '{definition.Name}' is {definition.AreaBudgetMm2}; it must be a finite number."));
+        }
+    }
+
+    /// <summary>Checks one trial before the transaction starts. Messages are built only on failure: this runs
+    /// for every trial on the insert hot path.</summary>
+    private void ValidateTrial(TrialRecord trial)
+    {
+        if (trial.Number < 0)
+        {
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"Trial number {trial.Number} is negative; nothing was written."));
+        }
+
+        ArgumentNullException.ThrowIfNull(trial.Parameters);
+        ArgumentNullException.ThrowIfNull(trial.Metrics);
+        ArgumentNullException.ThrowIfNull(trial.Proposer);
+        _ = StoreSchema.StatusText(trial.Status);
+        RequireFinite(trial.Reward, trial, "reward");
+        if (trial.AreaMm2 is { } area)
+        {
+            RequireFinite(area, trial, "area");
+        }
+
+        RequireFinite(trial.EvaluationMilliseconds, trial, "evaluation time");
+        var names = _uniqueNames;
+        names.Clear();
+        foreach (var (name, value) in trial.Parameters)
+        {
+            if (name is null || !names.Add(name))
+            {
+                throw new StoreException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Parameter name '{name}' is null or repeated in trial {trial.Number}; nothing was written."));
+            }
+
+            RequireFinite(value, trial, "parameter", name);
+        }
+
+        names.Clear();
+        foreach (var metric in trial.Metrics)
+        {
+            if (metric?.Workload is null || !names.Add(metric.Workload))
+            {
+                throw new StoreException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Workload '{metric?.Workload}' is null or repeated in trial {trial.Number}; nothing was written."));
+            }
+
+            RequireFinite(metric.LatencySeconds, trial, "latency of workload", metric.Workload);
+            RequireFinite(metric.ThroughputPerSecond, trial, "throughput of workload", metric.Workload);
+            RequireFinite(metric.Speedup, trial, "speedup of workload", metric.Workload);
+        }
+    }
+
+    private static void RequireFinite(double value, TrialRecord trial, string field, string? name = null)
+    {
+        if (!double.IsFinite(value))
+        {
+            var what = name is null ? field : $"{field} '{name}'";
+            throw new StoreException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The {what} of trial {trial.Number} is {value}; the store holds finite numbers only. Nothing was written."));
+        }
+    }
+
+    private StudyInfo? FindStudy(string name, SqliteTransaction? transaction) =>
+        _connection.QuerySingleOrDefault<StudyRow>(
+            $"SELECT {StudyColumns} FROM studies s WHERE s.name = @name",
+            new { name },
+            transaction)?.ToInfo();
+
+    private List<TrialRecord> LoadTrials(long studyId, int? number)
+    {
+        // One deferred transaction so that the three reads see the same snapshot while a writer appends.
+        using var transaction = _connection.BeginTransaction(deferred: true);
+        var filter = number is null ? string.Empty : " AND {0} = @number";
+        var args = new { studyId, number };
+        var rows = _connection.Query<TrialRow>(
+            $"""
+            SELECT number AS Number, batch AS Batch, status AS Status, reward AS Reward, area_mm2 AS AreaMm2,
+                   stage AS Stage, level AS Level, layer AS Layer, reason AS Reason, proposer AS Proposer,
+                   evaluation_ms AS EvaluationMs, finished_at AS FinishedAt
+            FROM trials WHERE study_id = @studyId{string.Format(CultureInfo.InvariantCulture, filter, "number")}
+            ORDER BY number
+            """,
+            args,
+            transaction).ToList();
+        var parameters = _connection.Query<ParameterRow>(
+            $"""
+            SELECT trial_number AS TrialNumber, name AS Name, value AS Value
+            FROM trial_parameters WHERE study_id = @studyId{string.Format(CultureInfo.InvariantCulture, filter, "trial_number")}
+            ORDER BY trial_number, position
+            """,
+            args,
+            transaction).ToLookup(p => p.TrialNumber);
+        var metrics = _connection.Query<MetricRow>(
+            $"""
+            SELECT trial_number AS TrialNumber, workload AS Workload, latency_s AS LatencySeconds,
+                   throughput_per_s AS ThroughputPerSecond, speedup AS Speedup
+            FROM trial_metrics WHERE study_id = @studyId{string.Format(CultureInfo.InvariantCulture, filter, "trial_number")}
+            ORDER BY trial_number, position
+            """,
+            args,
+            transaction).ToLookup(m => m.TrialNumber);
+        transaction.Commit();
+
+        return rows.Select(row => new TrialRecord(
+                row.Number,
+                row.Batch,
+                parameters[row.Number].Select(p => new KeyValuePair<string, double>(p.Name, p.Value)).ToList(),
+                StoreSchema.ParseStatus(row.Status),
+                row.Reward,
+                row.AreaMm2,
+                row.Stage,
+                row.Level,
+                row.Layer,
+                row.Reason,
+                row.Proposer,
+                row.EvaluationMs,
+                IsoTimestamp.Parse(row.FinishedAt, $"finished_at of trial {row.Number}"),
+                metrics[row.Number].Select(m => new WorkloadMetric(m.Workload, m.LatencySeconds, m.ThroughputPerSecond, m.Speedup)).ToList()))
+            .ToList();
+    }
+
+    private T Read<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreException(Describe(Path, "reading", ex), ex);
+        }
+    }
+
+    private T Write<T>(string action, Func<SqliteTransaction, T> write)
+    {
+        try
+        {
+            // Microsoft.Data.Sqlite begins IMMEDIATE unless deferred: the write lock is taken up front, so the
+            // checks inside (e.g. the next trial number) cannot be invalidated by another writer.
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var result = write(transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreException(Describe(Path, action, ex) + " Nothing was written.", ex);
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private void ThrowIfNotWritable()
+    {
+        ThrowIfDisposed();
+        if (_readOnly)
+        {
+            throw new StoreException($"Trial store '{Path}' was opened read-only.");
+        }
+    }
+
+    private sealed class StudyRow
+    {
+        public long Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public string Optimizer { get; init; } = "";
+
+        public int Seed { get; init; }
+
+        public double AreaBudgetMm2 { get; init; }
+
+        public int RequestedTrials { get; init; }
+
+        public int BatchSize { get; init; }
+
+        public string ConfigSnapshot { get; init; } = "";
+
+        public string CreatedAt { get; init; } = "";
+
+        public StudyInfo ToInfo() => new(
+            Id,
+            new StudyDefinition(Name, Optimizer, Seed, AreaBudgetMm2, RequestedTrials, BatchSize, ConfigSnapshot),
+            IsoTimestamp.Parse(CreatedAt, $"created_at of study '{Name}'"));
+    }
+
+    private sealed class StudySummaryRow
+    {
+        public long Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public string Optimizer { get; init; } = "";
+
+        public int Seed { get; init; }
+
+        public double AreaBudgetMm2 { get; init; }
+
+        public int RequestedTrials { get; init; }
+
+        public int BatchSize { get; init; }
+
+        public string ConfigSnapshot { get; init; } = "";
+
+        public string CreatedAt { get; init; } = "";
+
+        public int Trials { get; init; }
+
+        public int Feasible { get; init; }
+
+        public int? BestTrialNumber { get; init; }
+
+        public double? BestReward { get; init; }
+
+        public StudyInfo ToInfo() => new StudyRow
+        {
+            Id = Id,
+            Name = Name,
+            Optimizer = Optimizer,
+            Seed = Seed,
+            AreaBudgetMm2 = AreaBudgetMm2,
+            RequestedTrials = RequestedTrials,
+            BatchSize = BatchSize,
+            ConfigSnapshot = ConfigSnapshot,
+            CreatedAt = CreatedAt,
+        }.ToInfo();
+    }
+
+    private sealed class TrialRow
+    {
+        public int Number { get; init; }
+
+        public int Batch { get; init; }
+
+        public string Status { get; init; } = "";
+
+        public double Reward { get; init; }
+
+        public double? AreaMm2 { get; init; }
+
+        public string? Stage { get; init; }
+
+        public string? Level { get; init; }
+
+        public string? Layer { get; init; }
+
+        public string? Reason { get; init; }
+
+        public string Proposer { get; init; } = "";
+
+        public double EvaluationMs { get; init; }
+
+        public string FinishedAt { get; init; } = "";
+    }
+
+    private sealed class ParameterRow
+    {
+        public int TrialNumber { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public double Value { get; init; }
+    }
+
+    private sealed class MetricRow
+    {
+        public int TrialNumber { get; init; }
+
+        public string Workload { get; init; } = "";
+
+        public double LatencySeconds { get; init; }
+
+        public double ThroughputPerSecond { get; init; }
+
+        public double Speedup { get; init; }
+    }
+}
