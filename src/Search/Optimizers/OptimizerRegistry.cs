@@ -20,6 +20,7 @@ public sealed class OptimizerRegistry
             OptionReader.CheckKeys(options);
             return new RandomSearch(space, seed);
         }),
+        ("gp-ei", (space, seed, options) => new GpEi(space, seed, GpEiOptions.Parse(options))),
         ("evolution", (space, seed, options) => new Evolution(space, seed, EvolutionOptions.Parse(options))),
     ]);
 
