@@ -22,6 +22,7 @@ public sealed class OptimizerRegistry
         }),
         ("gp-ei", (space, seed, options) => new GpEi(space, seed, GpEiOptions.Parse(options))),
         ("evolution", (space, seed, options) => new Evolution(space, seed, EvolutionOptions.Parse(options))),
+        ("p3bo", (space, seed, options) => new P3bo(space, seed, P3boOptions.Parse(options))),
     ]);
 
     public IReadOnlyList<string> Names => _factories.Select(f => f.Name).ToList();
