@@ -1,0 +1,184 @@
+using Apollo.Search.Space;
+using Apollo.Simulator.Configuration;
+
+namespace Apollo.Search.Optimizers;
+
+/// <summary>
+/// Options of <see cref="Evolution"/> (YAML keys in snake_case).
+/// </summary>
+/// <param name="Population">k, the number of individuals tournaments draw from (<c>population</c>, 2..10000, default 32).</param>
+/// <param name="CrossoverRate">Probability that a child is a uniform crossover of its two parents rather than a copy of the first (<c>crossover_rate</c>, [0, 1], default 0.9).</param>
+/// <param name="MutationProbability">Per-gene probability of replacing a value by a different one (<c>mutation_probability</c>, [0, 1], default 0.1).</param>
+/// <param name="TournamentSize">Individuals drawn (with replacement) per tournament (<c>tournament_size</c>, 1..population, default 3).</param>
+/// <param name="Survivors">"latest": the population is the k most recent observations (regularized/aging evolution); "best": the k best, ties to the most recent (<c>survivors</c>, default latest).</param>
+public sealed record EvolutionOptions(
+    int Population = 32,
+    double CrossoverRate = 0.9,
+    double MutationProbability = 0.1,
+    int TournamentSize = 3,
+    string Survivors = "latest")
+{
+    internal static readonly string[] Keys = ["population", "crossover_rate", "mutation_probability", "tournament_size", "survivors"];
+
+    /// <summary>Reads options from YAML; null means all defaults.</summary>
+    /// <exception cref="ConfigException">Unknown key or value out of range.</exception>
+    public static EvolutionOptions Parse(YamlNode? node)
+    {
+        OptionReader.CheckKeys(node, Keys);
+        var d = new EvolutionOptions();
+        var population = OptionReader.Int(node, "population", d.Population, 2, 10_000);
+        return new EvolutionOptions(
+            population,
+            OptionReader.Double(node, "crossover_rate", d.CrossoverRate, 0, 1),
+            OptionReader.Double(node, "mutation_probability", d.MutationProbability, 0, 1),
+            OptionReader.Int(node, "tournament_size", d.TournamentSize, 1, population),
+            OptionReader.Choice(node, "survivors", d.Survivors, "latest", "best"));
+    }
+
+    internal void Validate()
+    {
+        if (Population < 2 || CrossoverRate is < 0 or > 1 || MutationProbability is < 0 or > 1
+            || TournamentSize < 1 || TournamentSize > Population || Survivors is not ("latest" or "best"))
+        {
+            throw new ArgumentException($"Invalid evolution options: {this}.");
+        }
+    }
+}
+
+/// <summary>
+/// Tournament evolution over the discrete grid, as used by Apollo (Yazdanbakhsh et al., "Apollo:
+/// Transferable Architecture Exploration", 2021) after regularized evolution (Real et al., "Regularized
+/// Evolution for Image Classifier Architecture Search", AAAI 2019).
+/// <para>
+/// Until k individuals have been observed, children are uniform random points. Afterwards each
+/// child picks two parents by tournament (best of <c>tournament_size</c> random draws from the
+/// population; infeasible individuals have fitness 0), takes each gene from either parent with
+/// probability ½ (uniform crossover) with probability <c>crossover_rate</c>, else copies the first
+/// parent, and then mutates each gene with probability <c>mutation_probability</c>. A child that
+/// equals a taken point is re-mutated (one forced gene change, up to 32 tries), then replaced by a
+/// random free point.
+/// </para>
+/// </summary>
+public sealed class Evolution : IOptimizer
+{
+    private const int RemutationTries = 32;
+    private readonly History _history;
+    private readonly Random _rng;
+    private readonly EvolutionOptions _options;
+
+    public Evolution(SearchSpace space, int seed, EvolutionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        _options = options ?? new EvolutionOptions();
+        _options.Validate();
+        _history = new History(space);
+        _rng = new Random(seed);
+    }
+
+    public string Name => "evolution";
+
+    public EvolutionOptions Options => _options;
+
+    public IReadOnlyList<Suggestion> Suggest(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var population = Population();
+        var result = new List<Suggestion>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var child = population.Count >= _options.Population ? Breed(population) : null;
+            child ??= _history.SampleFree(_rng);
+            if (child is null)
+            {
+                break;
+            }
+
+            _history.Take(child);
+            result.Add(new Suggestion(child, Name));
+        }
+
+        return result;
+    }
+
+    public void Observe(IReadOnlyList<Observation> observations) => _history.Add(observations);
+
+    private List<Observation> Population()
+    {
+        var all = _history.Observations;
+        if (_options.Survivors == "latest")
+        {
+            return all.Skip(Math.Max(0, all.Count - _options.Population)).ToList();
+        }
+
+        // Best k; stable ordering by (reward desc, arrival desc) keeps it deterministic.
+        return all.Select((o, i) => (o, i))
+            .OrderByDescending(t => t.o.Reward)
+            .ThenByDescending(t => t.i)
+            .Take(_options.Population)
+            .Select(t => t.o)
+            .ToList();
+    }
+
+    private DesignPoint? Breed(List<Observation> population)
+    {
+        var a = Tournament(population).Point;
+        var b = Tournament(population).Point;
+        var genes = a.ToArray();
+        if (_rng.NextDouble() < _options.CrossoverRate)
+        {
+            for (var d = 0; d < genes.Length; d++)
+            {
+                if (_rng.NextDouble() < 0.5)
+                {
+                    genes[d] = b[d];
+                }
+            }
+        }
+
+        for (var d = 0; d < genes.Length; d++)
+        {
+            if (_rng.NextDouble() < _options.MutationProbability)
+            {
+                genes[d] = MutateGene(d, genes[d]);
+            }
+        }
+
+        var child = new DesignPoint(genes);
+        for (var attempt = 0; attempt < RemutationTries && _history.IsTaken(child); attempt++)
+        {
+            // Force at least one change so the retry can leave the taken point.
+            var d = _rng.Next(genes.Length);
+            genes[d] = MutateGene(d, genes[d]);
+            child = new DesignPoint(genes);
+        }
+
+        return _history.IsTaken(child) ? null : child;
+    }
+
+    private int MutateGene(int dimension, int current)
+    {
+        var n = _history.Space.Cardinality(dimension);
+        if (n == 1)
+        {
+            return current;
+        }
+
+        var v = _rng.Next(n - 1);
+        return v >= current ? v + 1 : v; // uniform over the other values
+    }
+
+    private Observation Tournament(List<Observation> population)
+    {
+        Observation? best = null;
+        for (var i = 0; i < _options.TournamentSize; i++)
+        {
+            var c = population[_rng.Next(population.Count)];
+            if (best is null || c.Reward > best.Reward)
+            {
+                best = c;
+            }
+        }
+
+        return best!;
+    }
+}

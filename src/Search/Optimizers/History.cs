@@ -1,0 +1,109 @@
+using Apollo.Search.Space;
+
+namespace Apollo.Search.Optimizers;
+
+/// <summary>
+/// Bookkeeping shared by the optimizers: every observation in arrival order, and the set of taken
+/// keys (suggested or observed) so that no point is proposed twice. The key set is only queried
+/// for membership, never enumerated, so hash ordering cannot leak into decisions.
+/// </summary>
+internal sealed class History
+{
+    private readonly HashSet<long> _taken = [];
+    private readonly HashSet<long> _observedKeys = [];
+    private readonly List<Observation> _observations = [];
+
+    public History(SearchSpace space) => Space = space;
+
+    public SearchSpace Space { get; }
+
+    /// <summary>Observations in arrival order, each point at most once (the first report wins).</summary>
+    public IReadOnlyList<Observation> Observations => _observations;
+
+    public int TakenCount => _taken.Count;
+
+    /// <summary>Best feasible reward so far, 0 when none.</summary>
+    public double BestReward { get; private set; }
+
+    public bool IsTaken(DesignPoint point) => _taken.Contains(Space.Encode(point));
+
+    public bool IsTaken(long key) => _taken.Contains(key);
+
+    /// <summary>Marks a point as taken; false when it already was.</summary>
+    public bool Take(DesignPoint point) => _taken.Add(Space.Encode(point));
+
+    /// <summary>Validates and records observations; returns the ones that were new.</summary>
+    public IReadOnlyList<Observation> Add(IReadOnlyList<Observation> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        var added = new List<Observation>(observations.Count);
+        foreach (var o in observations)
+        {
+            Validate(o);
+            var key = Space.Encode(o.Point);
+            _taken.Add(key);
+            if (!_observedKeys.Add(key))
+            {
+                continue; // a repeated report of the same point carries no new information
+            }
+
+            var normalized = o.Feasible ? o : o with { Reward = 0 };
+            _observations.Add(normalized);
+            added.Add(normalized);
+            if (normalized.Feasible && normalized.Reward > BestReward)
+            {
+                BestReward = normalized.Reward;
+            }
+        }
+
+        return added;
+    }
+
+    /// <summary>
+    /// A uniformly random point that is not taken, or null when the space is exhausted. Rejection
+    /// sampling first; when the space is nearly full, a scan from a random key (slightly non-uniform,
+    /// but only reached when fewer than ~1/16 of the points remain free).
+    /// </summary>
+    public DesignPoint? SampleFree(Random rng)
+    {
+        if (_taken.Count >= Space.Size)
+        {
+            return null;
+        }
+
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            var p = Space.Sample(rng);
+            if (!IsTaken(p))
+            {
+                return p;
+            }
+        }
+
+        var start = (long)(rng.NextDouble() * Space.Size);
+        for (long i = 0; i < Space.Size; i++)
+        {
+            var key = (start + i) % Space.Size;
+            if (!_taken.Contains(key))
+            {
+                return Space.Decode(key);
+            }
+        }
+
+        return null;
+    }
+
+    private void Validate(Observation o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (!Space.Contains(o.Point))
+        {
+            throw new ArgumentException($"Observed point {o.Point} is not in the search space.", nameof(o));
+        }
+
+        if (!double.IsFinite(o.Reward) || o.Reward < 0 || (o.Feasible && o.Reward <= 0))
+        {
+            throw new ArgumentException($"Observed point {o.Point} has reward {o.Reward}; feasible rewards must be finite and > 0, infeasible ones 0.", nameof(o));
+        }
+    }
+}

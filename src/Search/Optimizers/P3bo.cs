@@ -1,0 +1,309 @@
+using System.Globalization;
+using Apollo.Search.Space;
+using Apollo.Simulator.Configuration;
+using MathNet.Numerics.Distributions;
+
+namespace Apollo.Search.Optimizers;
+
+/// <summary>
+/// One ensemble member of <see cref="P3bo"/>: an optimizer name ("evolution", "gp-ei" or
+/// "random") and its typed options (null = that optimizer's defaults).
+/// </summary>
+public sealed record P3boMemberSpec(string Optimizer, EvolutionOptions? Evolution = null, GpEiOptions? GpEi = null)
+{
+    internal static readonly string[] Kinds = ["evolution", "gp-ei", "random"];
+}
+
+/// <summary>Options of <see cref="P3bo"/> (YAML keys in snake_case).</summary>
+/// <param name="Members">Ensemble (<c>members</c>: a list of <c>{optimizer: name, options: {...}}</c>); null = <see cref="DefaultMembers"/>.</param>
+/// <param name="Temperature">τ of the softmax that splits each batch by credit (<c>temperature</c>, (0, 100], default 0.5).</param>
+/// <param name="Decay">γ, the factor credits decay by each round (<c>decay</c>, [0, 1], default 0.8).</param>
+/// <param name="Adaptive">A-P3BO: every <c>adapt_every</c> rounds replace the lowest-credit member by a mutated copy of the best one's hyperparameters (<c>adaptive</c>, default false).</param>
+/// <param name="AdaptEvery">Rounds between adaptations (<c>adapt_every</c>, 1..10000, default 5).</param>
+public sealed record P3boOptions(
+    IReadOnlyList<P3boMemberSpec>? Members = null,
+    double Temperature = 0.5,
+    double Decay = 0.8,
+    bool Adaptive = false,
+    int AdaptEvery = 5)
+{
+    internal static readonly string[] Keys = ["members", "temperature", "decay", "adaptive", "adapt_every"];
+
+    /// <summary>
+    /// Two evolution variants (mutation probability 0.05 and 0.2), a cheap gp-ei (256 training points,
+    /// 128 for fits, 300 candidates: so that it does not dominate the ensemble's runtime) and random.
+    /// </summary>
+    public static IReadOnlyList<P3boMemberSpec> DefaultMembers { get; } =
+    [
+        new("evolution", Evolution: new EvolutionOptions(MutationProbability: 0.05)),
+        new("evolution", Evolution: new EvolutionOptions(MutationProbability: 0.2)),
+        new("gp-ei", GpEi: new GpEiOptions(MaxTrainingPoints: 256, FitPoints: 128, RefitEvery: 50, Candidates: 300, LocalStarts: 2)),
+        new("random"),
+    ];
+
+    public IReadOnlyList<P3boMemberSpec> EffectiveMembers => Members ?? DefaultMembers;
+
+    /// <summary>Reads options from YAML; null means all defaults.</summary>
+    /// <exception cref="ConfigException">Unknown key, unknown member optimizer, or value out of range.</exception>
+    public static P3boOptions Parse(YamlNode? node)
+    {
+        OptionReader.CheckKeys(node, Keys);
+        var d = new P3boOptions();
+        List<P3boMemberSpec>? members = null;
+        if (node?.TryGet("members") is { } list)
+        {
+            members = [];
+            foreach (var item in list.Items())
+            {
+                OptionReader.CheckKeys(item, "optimizer", "options");
+                var kind = item.Get("optimizer").AsChoice(P3boMemberSpec.Kinds);
+                var options = item.TryGet("options");
+                members.Add(kind switch
+                {
+                    "evolution" => new P3boMemberSpec(kind, Evolution: EvolutionOptions.Parse(options)),
+                    "gp-ei" => new P3boMemberSpec(kind, GpEi: GpEiOptions.Parse(options)),
+                    _ => ParseRandom(kind, options),
+                });
+            }
+
+            if (members.Count == 0)
+            {
+                throw list.Error("p3bo needs at least one member");
+            }
+        }
+
+        return new P3boOptions(
+            members,
+            OptionReader.Double(node, "temperature", d.Temperature, 0, 100, minExclusive: true),
+            OptionReader.Double(node, "decay", d.Decay, 0, 1),
+            OptionReader.Bool(node, "adaptive", d.Adaptive),
+            OptionReader.Int(node, "adapt_every", d.AdaptEvery, 1, 10_000));
+    }
+
+    private static P3boMemberSpec ParseRandom(string kind, YamlNode? options)
+    {
+        OptionReader.CheckKeys(options);
+        return new P3boMemberSpec(kind);
+    }
+
+    internal void Validate()
+    {
+        if (EffectiveMembers.Count == 0 || EffectiveMembers.Any(m => !P3boMemberSpec.Kinds.Contains(m.Optimizer))
+            || !(Temperature > 0) || Decay is < 0 or > 1 || AdaptEvery < 1)
+        {
+            throw new ArgumentException($"Invalid p3bo options: {this}.");
+        }
+    }
+}
+
+/// <summary>
+/// Population-based black-box optimization (Angermueller et al., "Population-Based Black-Box
+/// Optimization for Biological Sequence Design", ICML 2020), as compared in Apollo.
+/// <para>
+/// All members observe all data. Each batch is split among members in proportion to
+/// softmax(credit/τ), rounded by largest remainder (ties to the earlier member). After each
+/// <see cref="Observe"/> (one round) every credit decays by γ and each member gains its relative
+/// improvement: (best reward among its proposals in the round − best reward before the round) /
+/// best before, clipped to [0, 1]; finding the first feasible point counts 1. With
+/// <c>adaptive</c> (A-P3BO), every <c>adapt_every</c> rounds the lowest-credit member is replaced by
+/// a copy of the highest-credit member with log-normally perturbed hyperparameters, warm-started
+/// on the full history, starting at the mean credit. Proposers are "p3bo/&lt;member id&gt;".
+/// </para>
+/// </summary>
+public sealed class P3bo : IOptimizer
+{
+    private const int RetriesPerMember = 3;
+    private readonly History _history;
+    private readonly Random _rng;
+    private readonly P3boOptions _options;
+    private readonly List<Member> _members = [];
+    private readonly Dictionary<long, Member> _proposedBy = [];
+    private readonly Dictionary<string, int> _nextOrdinal = new(StringComparer.Ordinal);
+    private int _rounds;
+
+    public P3bo(SearchSpace space, int seed, P3boOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        _options = options ?? new P3boOptions();
+        _options.Validate();
+        _history = new History(space);
+        _rng = new Random(seed);
+        foreach (var spec in _options.EffectiveMembers)
+        {
+            _members.Add(CreateMember(spec, 0));
+        }
+    }
+
+    public string Name => "p3bo";
+
+    public P3boOptions Options => _options;
+
+    /// <summary>Current members and credits, in ensemble order.</summary>
+    public IReadOnlyList<(string Id, P3boMemberSpec Spec, double Credit)> Members =>
+        _members.Select(m => (m.Id, m.Spec, m.Credit)).ToList();
+
+    /// <summary>How a batch of <paramref name="count"/> is split among the current members.</summary>
+    public IReadOnlyList<int> Allocation(int count)
+    {
+        var max = _members.Max(m => m.Credit);
+        var weights = _members.Select(m => Math.Exp((m.Credit - max) / _options.Temperature)).ToArray();
+        var sum = weights.Sum();
+        var exact = weights.Select(w => w / sum * count).ToArray();
+        var quota = exact.Select(e => (int)Math.Floor(e)).ToArray();
+        var left = count - quota.Sum();
+        foreach (var i in Enumerable.Range(0, quota.Length).OrderByDescending(i => exact[i] - quota[i]).ThenBy(i => i).Take(left))
+        {
+            quota[i]++;
+        }
+
+        return quota;
+    }
+
+    public IReadOnlyList<Suggestion> Suggest(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var result = new List<Suggestion>(count);
+        var quota = Allocation(count);
+        for (var i = 0; i < _members.Count; i++)
+        {
+            var member = _members[i];
+            var wanted = quota[i];
+            for (var attempt = 0; attempt < RetriesPerMember && wanted > 0; attempt++)
+            {
+                var proposals = member.Optimizer.Suggest(wanted);
+                foreach (var s in proposals)
+                {
+                    // Members do not see each other's pending points; the ensemble filters duplicates.
+                    if (wanted > 0 && _history.Take(s.Point))
+                    {
+                        _proposedBy[_history.Space.Encode(s.Point)] = member;
+                        result.Add(new Suggestion(s.Point, $"p3bo/{member.Id}"));
+                        wanted--;
+                    }
+                }
+
+                if (proposals.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            // A member that cannot fill its share (exhausted or stuck) is topped up uniformly.
+            while (wanted > 0 && _history.SampleFree(_rng) is { } p)
+            {
+                _history.Take(p);
+                result.Add(new Suggestion(p, $"p3bo/{member.Id}+random"));
+                wanted--;
+            }
+        }
+
+        return result;
+    }
+
+    public void Observe(IReadOnlyList<Observation> observations)
+    {
+        var bestBefore = _history.BestReward;
+        var added = _history.Add(observations);
+        foreach (var m in _members)
+        {
+            m.Optimizer.Observe(added);
+        }
+
+        var roundBest = new double[_members.Count];
+        foreach (var o in added)
+        {
+            var key = _history.Space.Encode(o.Point);
+            if (_proposedBy.Remove(key, out var member) && _members.IndexOf(member) is var index and >= 0)
+            {
+                roundBest[index] = Math.Max(roundBest[index], o.Reward);
+            }
+        }
+
+        for (var i = 0; i < _members.Count; i++)
+        {
+            var gain = bestBefore > 0
+                ? Math.Clamp((roundBest[i] - bestBefore) / bestBefore, 0, 1)
+                : roundBest[i] > 0 ? 1 : 0;
+            _members[i].Credit = _options.Decay * _members[i].Credit + gain;
+        }
+
+        _rounds++;
+        if (_options.Adaptive && _members.Count > 1 && _rounds % _options.AdaptEvery == 0)
+        {
+            Adapt();
+        }
+    }
+
+    private void Adapt()
+    {
+        var best = Enumerable.Range(0, _members.Count).OrderByDescending(i => _members[i].Credit).ThenBy(i => i).First();
+        var worst = Enumerable.Range(0, _members.Count).OrderBy(i => _members[i].Credit).ThenByDescending(i => i).First();
+        if (_members[best].Credit <= _members[worst].Credit)
+        {
+            return; // no evidence to act on
+        }
+
+        var credit = _members.Average(m => m.Credit);
+        var child = CreateMember(Mutate(_members[best].Spec), credit);
+        child.Optimizer.Observe(_history.Observations);
+        _members[worst] = child;
+    }
+
+    private P3boMemberSpec Mutate(P3boMemberSpec spec)
+    {
+        double Factor() => Math.Exp(Normal.Sample(_rng, 0, 0.3));
+        switch (spec.Optimizer)
+        {
+            case "evolution":
+                var e = spec.Evolution ?? new EvolutionOptions();
+                var population = Math.Clamp((int)Math.Round(e.Population * Factor()), 4, 256);
+                return spec with
+                {
+                    Evolution = e with
+                    {
+                        Population = population,
+                        MutationProbability = Math.Clamp(e.MutationProbability * Factor(), 0.01, 0.5),
+                        CrossoverRate = Math.Clamp(e.CrossoverRate + Normal.Sample(_rng, 0, 0.1), 0, 1),
+                        TournamentSize = Math.Clamp(e.TournamentSize + _rng.Next(-1, 2), 1, population),
+                    },
+                };
+            case "gp-ei":
+                var g = spec.GpEi ?? new GpEiOptions();
+                return spec with
+                {
+                    GpEi = g with
+                    {
+                        Candidates = Math.Clamp((int)Math.Round(g.Candidates * Factor()), 50, 5000),
+                        LocalStarts = Math.Clamp(g.LocalStarts + _rng.Next(-1, 2), 0, 10),
+                    },
+                };
+            default:
+                return spec;
+        }
+    }
+
+    private Member CreateMember(P3boMemberSpec spec, double credit)
+    {
+        var seed = _rng.Next();
+        IOptimizer optimizer = spec.Optimizer switch
+        {
+            "evolution" => new Evolution(_history.Space, seed, spec.Evolution),
+            "gp-ei" => new GpEi(_history.Space, seed, spec.GpEi),
+            _ => new RandomSearch(_history.Space, seed),
+        };
+        var ordinal = _nextOrdinal.GetValueOrDefault(spec.Optimizer) + 1;
+        _nextOrdinal[spec.Optimizer] = ordinal;
+        return new Member($"{spec.Optimizer}-{ordinal.ToString(CultureInfo.InvariantCulture)}", spec, optimizer) { Credit = credit };
+    }
+
+    private sealed class Member(string id, P3boMemberSpec spec, IOptimizer optimizer)
+    {
+        public string Id { get; } = id;
+
+        public P3boMemberSpec Spec { get; } = spec;
+
+        public IOptimizer Optimizer { get; } = optimizer;
+
+        public double Credit { get; set; }
+    }
+}

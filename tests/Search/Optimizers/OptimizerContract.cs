@@ -1,0 +1,144 @@
+using Apollo.Search.Optimizers;
+using Apollo.Search.Space;
+using Apollo.Testing;
+
+namespace Apollo.Search.Tests.Optimizers;
+
+/// <summary>
+/// The protocol every <see cref="IOptimizer"/> must keep (Optuna-style sampler contract). Each
+/// optimizer's test class inherits it and supplies <see cref="Create"/>.
+/// </summary>
+public abstract class OptimizerContract
+{
+    protected abstract IOptimizer Create(SearchSpace space, int seed);
+
+    /// <summary>Trials used by the longer contract runs; subclasses with costly models may lower it.</summary>
+    protected virtual int RunLength => 200;
+
+    private static SearchSpace Space => SyntheticObjectives.Small;
+
+    [Fact]
+    public void Suggestions_stay_in_the_space()
+    {
+        var opt = Create(Space, 1);
+        for (var round = 0; round < 6; round++)
+        {
+            var s = opt.Suggest(8);
+            Assert.Equal(8, s.Count);
+            Assert.All(s, x => Assert.True(Space.Contains(x.Point)));
+            Assert.All(s, x => Assert.False(string.IsNullOrEmpty(x.Proposer)));
+            opt.Observe(s.Select(x => SyntheticObjectives.Evaluate(Space, x.Point, x.Proposer)).ToList());
+        }
+    }
+
+    [Fact]
+    public void Same_seed_and_calls_give_the_same_suggestions()
+    {
+        var a = Trace(Create(Space, 42));
+        var b = Trace(Create(Space, 42));
+        Assert.Equal(a, b);
+        var c = Trace(Create(Space, 43));
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Empty_history_gives_a_full_batch()
+    {
+        var s = Create(Space, 3).Suggest(16);
+        Assert.Equal(16, s.Count);
+        Assert.Equal(16, s.Select(x => x.Point).Distinct().Count());
+    }
+
+    [Fact]
+    public void All_infeasible_history_is_handled()
+    {
+        var opt = Create(Space, 4);
+        var seen = new HashSet<DesignPoint>();
+        for (var round = 0; round < 8; round++)
+        {
+            var s = opt.Suggest(8);
+            Assert.Equal(8, s.Count);
+            Assert.All(s, x => Assert.True(seen.Add(x.Point)));
+            opt.Observe(s.Select(x => new Observation(x.Point, 0, false, x.Proposer)).ToList());
+        }
+    }
+
+    [Fact]
+    public void Batches_are_distinct_and_nothing_repeats_over_a_run()
+    {
+        var opt = Create(Space, 5);
+        var seen = new HashSet<DesignPoint>();
+        var done = 0;
+        while (done < RunLength)
+        {
+            var s = opt.Suggest(10);
+            Assert.Equal(10, s.Count);
+            Assert.All(s, x => Assert.True(seen.Add(x.Point), $"repeated {x.Point}"));
+            opt.Observe(s.Select(x => SyntheticObjectives.Evaluate(Space, x.Point, x.Proposer)).ToList());
+            done += s.Count;
+        }
+    }
+
+    [Fact]
+    public void Observations_of_unsuggested_points_are_accepted_and_never_suggested()
+    {
+        var opt = Create(Space, 6);
+        var rng = new Random(99);
+        var warm = Enumerable.Range(0, 40).Select(_ => Space.Sample(rng)).Distinct()
+            .Select(p => SyntheticObjectives.Evaluate(Space, p, "warm")).ToList();
+        opt.Observe(warm);
+        var warmPoints = warm.Select(w => w.Point).ToHashSet();
+        for (var round = 0; round < 4; round++)
+        {
+            var s = opt.Suggest(8);
+            Assert.Equal(8, s.Count);
+            Assert.All(s, x => Assert.DoesNotContain(x.Point, warmPoints));
+            // Partial results: only half of the batch is reported.
+            opt.Observe(s.Take(4).Select(x => SyntheticObjectives.Evaluate(Space, x.Point, x.Proposer)).ToList());
+        }
+    }
+
+    [Fact]
+    public void Zero_count_returns_nothing()
+    {
+        Assert.Empty(Create(Space, 7).Suggest(0));
+    }
+
+    [Fact]
+    public void Out_of_space_observation_is_rejected()
+    {
+        var opt = Create(Space, 8);
+        var bad = new DesignPoint(new int[Space.Dimensions].Select(_ => 99).ToArray());
+        Assert.Throws<ArgumentException>(() => opt.Observe([new Observation(bad, 1, true, "x")]));
+    }
+
+    [Fact]
+    public void A_tiny_space_is_exhausted_without_repeats()
+    {
+        var tiny = new SearchSpace([new SearchParameter("a", [1, 2, 3]), new SearchParameter("b", [1, 2])]);
+        var opt = Create(tiny, 9);
+        var seen = new HashSet<DesignPoint>();
+        for (var round = 0; round < 4; round++)
+        {
+            var s = opt.Suggest(4);
+            Assert.All(s, x => Assert.True(seen.Add(x.Point)));
+            opt.Observe(s.Select(x => new Observation(x.Point, 1 + x.Point[0], true, x.Proposer)).ToList());
+        }
+
+        Assert.Equal(6, seen.Count);
+    }
+
+    private List<string> Trace(IOptimizer opt)
+    {
+        var trace = new List<string>();
+        for (var round = 0; round < 8; round++)
+        {
+            var s = opt.Suggest(round % 3 + 3);
+            trace.AddRange(s.Select(x => $"{x.Point}@{x.Proposer}"));
+            // Report in reverse order and drop one to exercise partial, reordered results.
+            opt.Observe(s.Reverse().Skip(round % 2).Select(x => SyntheticObjectives.Evaluate(Space, x.Point, x.Proposer)).ToList());
+        }
+
+        return trace;
+    }
+}
