@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Apollo.Cli.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,9 @@ public static class ApolloApp
         builder.Services.AddSingleton<SpaceCommand>();
         builder.Services.AddSingleton<EvaluateCommand>();
         builder.Services.AddSingleton<CensusCommand>();
+        builder.Services.AddSingleton<SearchCommand>();
+        builder.Services.AddSingleton<StoreCommands>();
+        builder.Services.AddSingleton(TimeProvider.System);
         using var host = builder.Build();
 
         var root = new RootCommand("Apollo: machine-learning-driven design-space exploration of DNN accelerators.")
@@ -29,9 +33,31 @@ public static class ApolloApp
             host.Services.GetRequiredService<SpaceCommand>().Build(),
             host.Services.GetRequiredService<EvaluateCommand>().Build(),
             host.Services.GetRequiredService<CensusCommand>().Build(),
+            host.Services.GetRequiredService<SearchCommand>().Build(),
         };
+        foreach (var command in host.Services.GetRequiredService<StoreCommands>().Build())
+        {
+            root.Subcommands.Add(command);
+        }
 
+        // Ctrl+C (SIGINT) and SIGTERM (e.g. from Slurm) request a graceful stop: a search finishes and stores
+        // its in-flight batch, then exits with 130. A second Ctrl+C terminates at once.
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Graceful);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Graceful);
         var parse = root.Parse(args);
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = streams.Out, Error = streams.Error });
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = streams.Out, Error = streams.Error, ProcessTerminationTimeout = null }, stop.Token);
+
+        void Graceful(PosixSignalContext context)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                return; // second signal: let the default handler terminate the process
+            }
+
+            context.Cancel = true;
+            streams.Error.WriteLine("stopping after the current batch is stored (press Ctrl+C again to abort)");
+            stop.Cancel();
+        }
     }
 }

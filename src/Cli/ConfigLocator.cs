@@ -25,6 +25,9 @@ public sealed class ConfigLocator(string workingDirectory, string bundleDirector
         return Path.Combine([bundleDirectory, "configs", .. parts]);
     }
 
+    /// <summary>The configs/ folder the defaults come from.</summary>
+    public string ConfigsRoot => Config();
+
     public string DefaultSpace => Config("accelerators", "space.yaml");
 
     public string DefaultBaseline => Config("accelerators", "baseline.yaml");

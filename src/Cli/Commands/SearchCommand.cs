@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using Apollo.Compiler.Workloads;
+using Apollo.Search.Objective;
+using Apollo.Search.Optimizers;
+using Apollo.Search.Storage;
+using Apollo.Search.Studies;
+using Apollo.Simulator.Configuration;
+using Apollo.Simulator.Template;
+using Spectre.Console;
+
+namespace Apollo.Cli.Commands;
+
+/// <summary><c>apollo search</c>: run (or resume) one study from a search config.</summary>
+public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, TimeProvider clock)
+{
+    private readonly Argument<string?> _config = new("config") { Description = "Search config YAML (default: configs/searches/quickstart.yaml).", Arity = ArgumentArity.ZeroOrOne };
+    private readonly Option<string?> _optimizer = new("--optimizer") { Description = $"Override the optimizer ({string.Join(", ", OptimizerRegistry.Default.Names)})." };
+    private readonly Option<int?> _trials = new("--trials") { Description = "Override the number of trials." };
+    private readonly Option<int?> _seed = new("--seed") { Description = "Override the random seed." };
+    private readonly Option<double?> _budget = new("--budget") { Description = "Override the area budget in mm²." };
+    private readonly Option<string?> _db = new("--db") { Description = "Override the SQLite database path." };
+    private readonly Option<bool> _resume = new("--resume") { Description = "Continue the study stored in the database instead of refusing to touch it." };
+
+    public Command Build()
+    {
+        var command = new Command("search", "Run a design-space search study and log every trial to SQLite.")
+        {
+            _config, _optimizer, _trials, _seed, _budget, _db, _resume,
+        };
+        command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Task.FromResult(Run(result, cancellation))));
+        return command;
+    }
+
+    private int Run(ParseResult result, CancellationToken cancellation)
+    {
+        var registry = OptimizerRegistry.Default;
+        var path = result.GetValue(_config) is { } c ? locator.UserPath(c) : locator.Config("searches", "quickstart.yaml");
+        var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
+            .With(result.GetValue(_optimizer), result.GetValue(_trials), result.GetValue(_seed), result.GetValue(_budget), result.GetValue(_db), locator.WorkingDirectory, registry);
+
+        // Everything that can be wrong with the config is found before the database is touched.
+        var template = AcceleratorFiles.LoadSpace(config.SpaceFile);
+        var baseline = AcceleratorFiles.LoadAccelerator(config.BaselineFile);
+        var workloads = config.ResolveWorkloads(WorkloadCatalog.Load(config.WorkloadDirectory));
+        foreach (var name in config.WorkloadWeights.Keys.Where(k => workloads.All(w => w.Name != k)))
+        {
+            throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
+        }
+
+        _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, config.OptimizerOptions);
+        var objective = CreateObjective(config, template, baseline, workloads);
+        var runner = new StudyRunner(config, new DesignSpaceAdapter(template), objective, registry, clock);
+
+        var console = streams.CreateConsole();
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"study '{config.Study}': {config.Optimizer}, {config.Trials} trials in batches of {config.BatchSize}, seed {config.Seed}, budget {config.AreaBudgetMm2} mm², {workloads.Count} workloads, space of {template.Size:N0} points")));
+
+        StudyOutcome outcome;
+        try
+        {
+            outcome = streams.Interactive ? RunWithProgressBar(console, runner, config, result.GetValue(_resume), cancellation) : RunWithLines(runner, config, result.GetValue(_resume), cancellation);
+        }
+        catch (StudyLockedException e)
+        {
+            streams.Error.WriteLine($"error: {e.Message}");
+            return CommandErrors.BadInput;
+        }
+        catch (StoreException e)
+        {
+            streams.Error.WriteLine($"error: {e.Message}");
+            return CommandErrors.BadInput;
+        }
+
+        StoreViews.WriteOutcome(console, outcome, config.Database);
+        return outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal) ? CommandErrors.Interrupted : CommandErrors.Ok;
+    }
+
+    private static DesignObjective CreateObjective(SearchConfig config, TemplateSpace template, AcceleratorDefinition baseline, IReadOnlyList<Workload> workloads)
+    {
+        try
+        {
+            return new DesignObjective(new Apollo.Compiler.Evaluation.DesignEvaluator(Technology.Load(template.TechnologyFile), workloads), baseline.Config, config.AreaBudgetMm2, config.WorkloadWeights);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigException(baseline.File, null, "parameters", e.Message, e);
+        }
+    }
+
+    private static StudyOutcome RunWithProgressBar(IAnsiConsole console, StudyRunner runner, SearchConfig config, bool resume, CancellationToken cancellation) =>
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("starting", maxValue: config.Trials);
+                return runner.Run(resume, new Reporter(s =>
+                {
+                    task.Value = s.Trials;
+                    task.Description = Describe(s);
+                }), cancellation);
+            });
+
+    private StudyOutcome RunWithLines(StudyRunner runner, SearchConfig config, bool resume, CancellationToken cancellation)
+    {
+        var next = 0;
+        var step = Math.Max(1, config.Trials / 10);
+        return runner.Run(resume, new Reporter(s =>
+        {
+            if (s.Trials >= next || s.Trials >= s.RequestedTrials)
+            {
+                streams.Out.WriteLine(Describe(s) + string.Create(CultureInfo.InvariantCulture, $" elapsed {s.Elapsed.TotalSeconds:F1} s"));
+                next = s.Trials + step;
+            }
+        }), cancellation);
+    }
+
+    private static string Describe(StudyState s) => string.Create(CultureInfo.InvariantCulture,
+        $"trials {s.Trials}/{s.RequestedTrials}  feasible {(s.Trials == 0 ? 0 : 100.0 * s.Feasible / s.Trials):F1}%  best {s.BestReward:F4}");
+
+    /// <summary>Reports synchronously on the runner's thread, in order.</summary>
+    private sealed class Reporter(Action<StudyState> report) : IProgress<StudyState>
+    {
+        public void Report(StudyState value) => report(value);
+    }
+}

@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Apollo.Cli.Output;
+using Apollo.Search.Storage;
+using Apollo.Simulator.Configuration;
+using Spectre.Console;
+
+namespace Apollo.Cli.Commands;
+
+/// <summary><c>apollo studies</c>, <c>apollo trials</c> and <c>apollo best</c>: read a study database.</summary>
+public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
+{
+    public IEnumerable<Command> Build()
+    {
+        yield return Studies();
+        yield return Trials();
+        yield return Best();
+    }
+
+    private Command Studies()
+    {
+        var db = DatabaseArgument();
+        var command = new Command("studies", "List the studies in a database with their progress and best reward.") { db };
+        command.SetAction((result, _) => Guard(() =>
+        {
+            using var store = Open(result.GetValue(db)!);
+            var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
+                .AddColumn(new TableColumn("budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
+                .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
+            foreach (var s in store.ListStudies())
+            {
+                var d = s.Study.Definition;
+                table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
+                    $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
+                    s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+            }
+
+            streams.CreateConsole().Write(table);
+        }));
+        return command;
+    }
+
+    private Command Trials()
+    {
+        var db = DatabaseArgument();
+        var study = StudyOption();
+        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "csv", "json");
+        var command = new Command("trials", "List the trials of a study: parameters, status, reward, area, infeasibility reason.") { db, study, format };
+        command.SetAction((result, _) => Guard(() =>
+        {
+            using var store = Open(result.GetValue(db)!);
+            var info = SelectStudy(store, result.GetValue(study));
+            var trials = store.LoadTrials(info.Id);
+            switch (result.GetValue(format))
+            {
+                case "csv":
+                    WriteCsv(trials);
+                    break;
+                case "json":
+                    foreach (var t in trials)
+                    {
+                        streams.Out.WriteLine(Json(t).ToJsonString(EvaluationJson.Options));
+                    }
+
+                    break;
+                default:
+                    var table = new Table().Title(Markup.Escape($"{info.Definition.Name}: {trials.Count} trials"))
+                        .AddColumn(new TableColumn("#").RightAligned()).AddColumn("status").AddColumn(new TableColumn("reward").RightAligned())
+                        .AddColumn(new TableColumn("area").RightAligned()).AddColumn("parameters").AddColumn("reason").AddColumn("proposer");
+                    foreach (var t in trials)
+                    {
+                        table.AddRow(t.Number.ToString(CultureInfo.InvariantCulture), t.Status.ToString().ToLowerInvariant(), StoreViews.F(t.Reward, "F4"),
+                            t.AreaMm2 is { } a ? StoreViews.F(a, "F3") : "-",
+                            Markup.Escape(string.Join(" ", t.Parameters.Select(p => StoreViews.F(p.Value, "G")))),
+                            Markup.Escape(t.Level ?? t.Reason ?? ""), Markup.Escape(t.Proposer));
+                    }
+
+                    streams.CreateConsole().Write(table);
+                    break;
+            }
+        }));
+        return command;
+    }
+
+    private Command Best()
+    {
+        var db = DatabaseArgument();
+        var study = StudyOption();
+        var command = new Command("best", "Show the best design of a study.") { db, study };
+        command.SetAction((result, _) => Guard(() =>
+        {
+            using var store = Open(result.GetValue(db)!);
+            var info = SelectStudy(store, result.GetValue(study));
+            var console = streams.CreateConsole();
+            if (store.BestTrial(info.Id) is { } best)
+            {
+                StoreViews.WriteTrial(console, $"{info.Definition.Name}: best design (trial {best.Number})", best);
+            }
+            else
+            {
+                console.MarkupLine($"study '{Markup.Escape(info.Definition.Name)}' has no feasible trial yet");
+            }
+        }));
+        return command;
+    }
+
+    private void WriteCsv(IReadOnlyList<TrialRecord> trials)
+    {
+        static string Esc(string? s) => s is null ? "" : s.Contains(',') || s.Contains('"') || s.Contains('\n') ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+        var names = trials.Count > 0 ? trials[0].Parameters.Select(p => p.Key).ToList() : [];
+        var workloads = trials.SelectMany(t => t.Metrics.Select(m => m.Workload)).Distinct().ToList();
+        var header = new StringBuilder("number,batch,status,reward,area_mm2,stage,level,layer,reason,proposer,evaluation_ms");
+        foreach (var n in names)
+        {
+            header.Append(',').Append(n);
+        }
+
+        foreach (var w in workloads)
+        {
+            header.Append(',').Append(Esc(w + "_latency_s"));
+        }
+
+        streams.Out.WriteLine(header.ToString());
+        foreach (var t in trials)
+        {
+            var line = new StringBuilder();
+            line.Append(CultureInfo.InvariantCulture, $"{t.Number},{t.Batch},{t.Status.ToString().ToLowerInvariant()},{t.Reward.ToString("R", CultureInfo.InvariantCulture)},");
+            line.Append(t.AreaMm2?.ToString("R", CultureInfo.InvariantCulture)).Append(',');
+            line.Append(Esc(t.Stage)).Append(',').Append(Esc(t.Level)).Append(',').Append(Esc(t.Layer)).Append(',').Append(Esc(t.Reason)).Append(',').Append(Esc(t.Proposer)).Append(',');
+            line.Append(t.EvaluationMilliseconds.ToString("F3", CultureInfo.InvariantCulture));
+            foreach (var p in t.Parameters)
+            {
+                line.Append(',').Append(p.Value.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            foreach (var w in workloads)
+            {
+                line.Append(',').Append(t.Metrics.FirstOrDefault(m => m.Workload == w)?.LatencySeconds.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            streams.Out.WriteLine(line.ToString());
+        }
+    }
+
+    private static JsonObject Json(TrialRecord t)
+    {
+        var parameters = new JsonObject();
+        foreach (var (k, v) in t.Parameters)
+        {
+            parameters[k] = v;
+        }
+
+        return new JsonObject
+        {
+            ["number"] = t.Number,
+            ["batch"] = t.Batch,
+            ["status"] = t.Status.ToString().ToLowerInvariant(),
+            ["reward"] = t.Reward,
+            ["area_mm2"] = t.AreaMm2,
+            ["parameters"] = parameters,
+            ["stage"] = t.Stage,
+            ["level"] = t.Level,
+            ["layer"] = t.Layer,
+            ["reason"] = t.Reason,
+            ["proposer"] = t.Proposer,
+            ["evaluation_ms"] = t.EvaluationMilliseconds,
+            ["workloads"] = new JsonArray(t.Metrics.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Workload,
+                ["latency_s"] = m.LatencySeconds,
+                ["throughput_per_s"] = m.ThroughputPerSecond,
+                ["speedup"] = m.Speedup,
+            }).ToArray()),
+        };
+    }
+
+    private static Argument<string> DatabaseArgument() => new("database") { Description = "SQLite database written by apollo search." };
+
+    private static Option<string?> StudyOption() => new("--study") { Description = "Study name (default: the only study in the database)." };
+
+    private TrialStore Open(string path) => TrialStore.OpenReadOnly(locator.UserPath(path));
+
+    private static StudyInfo SelectStudy(TrialStore store, string? name)
+    {
+        if (name is not null)
+        {
+            return store.FindStudy(name) ?? throw new ConfigException(store.Path, null, "--study",
+                $"no study named '{name}'; studies: {string.Join(", ", store.ListStudies().Select(s => s.Study.Definition.Name))}");
+        }
+
+        var all = store.ListStudies();
+        return all.Count switch
+        {
+            1 => all[0].Study,
+            0 => throw new ConfigException(store.Path, null, "--study", "the database holds no study"),
+            _ => throw new ConfigException(store.Path, null, "--study", $"the database holds {all.Count} studies; name one with --study: {string.Join(", ", all.Select(s => s.Study.Definition.Name))}"),
+        };
+    }
+
+    private Task<int> Guard(Action body) => CommandErrors.Guard(streams, () =>
+    {
+        try
+        {
+            body();
+            return Task.FromResult(CommandErrors.Ok);
+        }
+        catch (StoreException e)
+        {
+            streams.Error.WriteLine($"error: {e.Message}");
+            return Task.FromResult(CommandErrors.BadInput);
+        }
+    });
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using Apollo.Compiler.Workloads;
+using Apollo.Search.Optimizers;
+using Apollo.Simulator.Configuration;
+
+namespace Apollo.Search.Studies;
+
+/// <summary>Stop rules of a study besides its trial budget (DESIGN §7, Timeline's victory conditions).</summary>
+public sealed record StopSettings(int? NoImprovementTrials, TimeSpan? WallClock);
+
+/// <summary>
+/// A search config as read from YAML (documented field by field in docs/search-config.md). Paths inside
+/// the file are resolved against the file's folder, except <see cref="Database"/>, which is resolved
+/// against the working directory so that results land where the user runs Apollo.
+/// </summary>
+public sealed record SearchConfig(
+    string File,
+    string Study,
+    string SpaceFile,
+    string BaselineFile,
+    string WorkloadDirectory,
+    IReadOnlyList<string>? Workloads,
+    string? WorkloadSet,
+    IReadOnlyDictionary<string, double> WorkloadWeights,
+    double AreaBudgetMm2,
+    string Optimizer,
+    YamlNode? OptimizerOptions,
+    int Trials,
+    int BatchSize,
+    int Seed,
+    string Database,
+    StopSettings Stop,
+    int Threads,
+    string Text)
+{
+    public static readonly string[] Fields =
+        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads"];
+
+    /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
+    public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
+    {
+        var root = YamlNode.LoadFile(path);
+        root.RejectUnknownKeys(Fields);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+
+        string FileField(string key, string fallback, bool directory = false)
+        {
+            var node = root.TryGet(key);
+            var resolved = node is null ? fallback : Path.GetFullPath(Path.Combine(folder, node.AsString()));
+            var exists = directory ? Directory.Exists(resolved) : System.IO.File.Exists(resolved);
+            return exists ? resolved : throw (node ?? root).Error(key, $"{(directory ? "folder" : "file")} not found: {resolved}");
+        }
+
+        var study = root.GetString("study");
+        if (study.Length == 0 || study.Any(c => char.IsControl(c)))
+        {
+            throw root.Get("study").Error("the study name must be non-empty text without control characters");
+        }
+
+        IReadOnlyList<string>? workloads = root.TryGet("workloads") is { } w ? w.Items().Select(i => i.AsString()).ToList() : null;
+        var workloadSet = root.TryGet("workload_set")?.AsString();
+        if (workloads is not null && workloadSet is not null)
+        {
+            throw root.Get("workload_set").Error("give either 'workloads' or 'workload_set', not both");
+        }
+
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (root.TryGet("workload_weights") is { } weightNode)
+        {
+            foreach (var (name, node) in weightNode.Entries())
+            {
+                var v = node.AsDouble();
+                weights[name] = v > 0 ? v : throw node.Error("a workload weight must be positive");
+            }
+        }
+
+        var optimizerNode = root.Get("optimizer");
+        string optimizer;
+        YamlNode? options = null;
+        if (optimizerNode.IsMapping)
+        {
+            optimizerNode.RejectUnknownKeys("name", "options");
+            optimizer = optimizerNode.GetString("name");
+            options = optimizerNode.TryGet("options");
+        }
+        else
+        {
+            optimizer = optimizerNode.AsString();
+        }
+
+        if (!registry.Names.Contains(optimizer))
+        {
+            throw (optimizerNode.IsMapping ? optimizerNode.Get("name") : optimizerNode).Error($"unknown optimizer '{optimizer}'; valid optimizers: {string.Join(", ", registry.Names)}");
+        }
+
+        var budget = root.Get("area_budget_mm2").AsDouble();
+        if (budget <= 0)
+        {
+            throw root.Get("area_budget_mm2").Error("the area budget must be a positive number of mm² (the Apollo study used 6.8, 5.8 and 4.8)");
+        }
+
+        var stop = new StopSettings(null, null);
+        if (root.TryGet("stop") is { } stopNode)
+        {
+            stopNode.RejectUnknownKeys("no_improvement_trials", "wall_clock_minutes");
+            var minutes = stopNode.TryGet("wall_clock_minutes")?.AsDouble();
+            if (minutes is <= 0)
+            {
+                throw stopNode.Get("wall_clock_minutes").Error("must be a positive number of minutes");
+            }
+
+            stop = new StopSettings(stopNode.TryGet("no_improvement_trials")?.AsInt(1), minutes is { } m ? TimeSpan.FromMinutes(m) : null);
+        }
+
+        var database = root.GetString("database", Path.Combine("results", study + ".db"));
+        return new SearchConfig(
+            Path.GetFullPath(path),
+            study,
+            FileField("space", Path.Combine(defaultConfigs, "accelerators", "space.yaml")),
+            FileField("baseline", Path.Combine(defaultConfigs, "accelerators", "baseline.yaml")),
+            FileField("workload_dir", Path.Combine(defaultConfigs, "workloads"), directory: true),
+            workloads,
+            workloadSet,
+            weights,
+            budget,
+            optimizer,
+            options,
+            root.Get("trials").AsInt(1),
+            root.TryGet("batch_size")?.AsInt(1) ?? 16,
+            root.TryGet("seed")?.AsInt() ?? 0,
+            Path.GetFullPath(Path.Combine(workingDirectory, database)),
+            stop,
+            root.TryGet("threads")?.AsInt(0) ?? 0,
+            System.IO.File.ReadAllText(path));
+    }
+
+    /// <summary>The workloads this config selects (default: the <c>all</c> set).</summary>
+    public IReadOnlyList<Workload> ResolveWorkloads(WorkloadCatalog catalog) =>
+        Workloads is not null ? catalog.Resolve(Workloads) : catalog.ResolveSet(WorkloadSet ?? "all");
+
+    /// <summary>Applies command-line overrides; each must be valid on its own.</summary>
+    public SearchConfig With(string? optimizer, int? trials, int? seed, double? budget, string? database, string workingDirectory, OptimizerRegistry registry)
+    {
+        if (optimizer is not null && !registry.Names.Contains(optimizer))
+        {
+            throw new ConfigException("<command line>", null, "--optimizer", $"unknown optimizer '{optimizer}'; valid optimizers: {string.Join(", ", registry.Names)}");
+        }
+
+        if (trials is <= 0)
+        {
+            throw new ConfigException("<command line>", null, "--trials", "must be at least 1");
+        }
+
+        if (budget is <= 0)
+        {
+            throw new ConfigException("<command line>", null, "--budget", "must be a positive number of mm²");
+        }
+
+        return this with
+        {
+            // Options belong to the optimizer named in the file; another optimizer starts from its defaults.
+            OptimizerOptions = optimizer is null || optimizer == Optimizer ? OptimizerOptions : null,
+            Optimizer = optimizer ?? Optimizer,
+            Trials = trials ?? Trials,
+            Seed = seed ?? Seed,
+            AreaBudgetMm2 = budget ?? AreaBudgetMm2,
+            Database = database is null ? Database : Path.GetFullPath(Path.Combine(workingDirectory, database)),
+        };
+    }
+
+    /// <summary>The resolved settings as YAML text, stored with the study so it can be inspected and rerun.</summary>
+    public string Snapshot()
+    {
+        static string Q(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            $"# resolved from {File}",
+            $"study: {Q(Study)}",
+            $"space: {Q(SpaceFile)}",
+            $"baseline: {Q(BaselineFile)}",
+            $"workload_dir: {Q(WorkloadDirectory)}",
+            Workloads is not null ? $"workloads: [{string.Join(", ", Workloads.Select(Q))}]" : $"workload_set: {Q(WorkloadSet ?? "all")}",
+            $"area_budget_mm2: {AreaBudgetMm2.ToString("R", inv)}",
+            $"optimizer: {Q(Optimizer)}",
+            $"trials: {Trials.ToString(inv)}",
+            $"batch_size: {BatchSize.ToString(inv)}",
+            $"seed: {Seed.ToString(inv)}",
+        };
+        if (WorkloadWeights.Count > 0)
+        {
+            lines.Add($"workload_weights: {{{string.Join(", ", WorkloadWeights.Select(kv => $"{Q(kv.Key)}: {kv.Value.ToString("R", inv)}"))}}}");
+        }
+
+        lines.Add("# original file:");
+        lines.AddRange(Text.Split('\n').Select(l => "#   " + l.TrimEnd('\r')));
+        return string.Join('\n', lines) + "\n";
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using Apollo.Search.Objective;
+using Apollo.Search.Optimizers;
+using Apollo.Search.Storage;
+using Apollo.Simulator.Configuration;
+
+namespace Apollo.Search.Studies;
+
+/// <summary>How a study run ended.</summary>
+public sealed record StudyOutcome(StudyInfo Study, StudyState State, string StopReason, TrialRecord? Best, int ResumedTrials);
+
+/// <summary>
+/// Owns the loop of a study (DESIGN §7): ask the optimizer for a batch, evaluate it in parallel,
+/// persist it in one transaction, tell the optimizer, check the stop rules. Results do not depend on
+/// the number of evaluation threads: each trial's outcome is a pure function of its point, and trials
+/// are numbered and stored in suggestion order. Cancellation is honoured between batches only, so a
+/// Ctrl+C never loses or half-writes the batch in flight. Resume replays the stored batches through a
+/// fresh optimizer with the same seed (same Suggest/Observe sequence), so the continued run equals an
+/// uninterrupted one.
+/// </summary>
+public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter, DesignObjective objective, OptimizerRegistry registry, TimeProvider clock)
+{
+    public StudyOutcome Run(bool resume, IProgress<StudyState>? progress, CancellationToken cancellation)
+    {
+        var directory = Path.GetDirectoryName(config.Database);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var store = TrialStore.Open(config.Database);
+        using var writer = store.AcquireWriter(config.Study);
+        var study = store.FindStudy(config.Study);
+        var stored = (IReadOnlyList<TrialRecord>)[];
+        if (study is not null)
+        {
+            stored = store.LoadTrials(study.Id);
+            if (!resume && stored.Count > 0)
+            {
+                throw new ConfigException(config.File, null, "study",
+                    $"study '{config.Study}' already has {stored.Count} trials in {config.Database}; pass --resume to continue it, or choose another study name or database");
+            }
+
+            CheckSameSettings(study.Definition);
+        }
+        else
+        {
+            study = store.CreateStudy(new StudyDefinition(config.Study, config.Optimizer, config.Seed, config.AreaBudgetMm2, config.Trials, config.BatchSize, config.Snapshot()));
+        }
+
+        var optimizer = registry.Create(config.Optimizer, adapter.Space, config.Seed, config.OptimizerOptions);
+        var evaluator = new TrialEvaluator(adapter, objective);
+        var tracker = new BestTracker();
+        Replay(optimizer, evaluator, stored, tracker);
+
+        var rules = new List<IStopRule> { new TrialBudget() };
+        if (config.Stop.NoImprovementTrials is { } n)
+        {
+            rules.Add(new NoImprovement(n));
+        }
+
+        if (config.Stop.WallClock is { } limit)
+        {
+            rules.Add(new WallClockLimit(limit));
+        }
+
+        var watch = Stopwatch.StartNew();
+        var trials = stored.Count;
+        var batch = stored.Count == 0 ? 0 : stored[^1].Batch + 1;
+        StudyState State() => new(trials, config.Trials, tracker.Feasible, tracker.BestReward, tracker.BestNumber, watch.Elapsed);
+        progress?.Report(State());
+
+        var threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
+        string? reason = rules.Select(r => r.Check(State())).FirstOrDefault(r => r is not null);
+        while (reason is null)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                reason = "interrupted; every completed batch is stored, resume with --resume";
+                break;
+            }
+
+            var count = Math.Min(config.BatchSize, config.Trials - trials);
+            var suggestions = optimizer.Suggest(count);
+            if (suggestions.Count == 0)
+            {
+                reason = "the optimizer has no new points to suggest (space exhausted)";
+                break;
+            }
+
+            var records = new TrialRecord[suggestions.Count];
+            var first = trials;
+            var batchNumber = batch;
+            Parallel.For(0, suggestions.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+                records[i] = evaluator.Evaluate(first + i, batchNumber, suggestions[i], clock));
+
+            store.AppendBatch(study.Id, records);
+            optimizer.Observe(records.Select(evaluator.Observe).ToList());
+            foreach (var r in records)
+            {
+                tracker.Add(r);
+            }
+
+            trials += records.Length;
+            batch++;
+            progress?.Report(State());
+            reason = rules.Select(r => r.Check(State())).FirstOrDefault(r => r is not null);
+        }
+
+        return new StudyOutcome(study, State(), reason, store.BestTrial(study.Id), stored.Count);
+    }
+
+    private static void Replay(IOptimizer optimizer, TrialEvaluator evaluator, IReadOnlyList<TrialRecord> stored, BestTracker tracker)
+    {
+        foreach (var group in stored.GroupBy(t => t.Batch))
+        {
+            var records = group.ToList();
+            var suggestions = optimizer.Suggest(records.Count);
+            for (var i = 0; i < records.Count; i++)
+            {
+                var expected = evaluator.Observe(records[i]).Point;
+                if (i >= suggestions.Count || !suggestions[i].Point.Equals(expected))
+                {
+                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                        $"resume failed: trial {records[i].Number} does not replay (stored {expected}, optimizer now suggests {(i < suggestions.Count ? suggestions[i].Point : "nothing")}); the optimizer, its options, the seed or the space changed since the study was created"));
+                }
+            }
+
+            optimizer.Observe(records.Select(evaluator.Observe).ToList());
+            foreach (var r in records)
+            {
+                tracker.Add(r);
+            }
+        }
+    }
+
+    private void CheckSameSettings(StudyDefinition stored)
+    {
+        void Same<T>(string field, T storedValue, T now)
+        {
+            if (!EqualityComparer<T>.Default.Equals(storedValue, now))
+            {
+                throw new ConfigException(config.File, null, field,
+                    string.Create(CultureInfo.InvariantCulture, $"study '{config.Study}' was created with {field} = {storedValue}, this run asks for {now}; a resumed study must keep its settings"));
+            }
+        }
+
+        Same("optimizer", stored.Optimizer, config.Optimizer);
+        Same("seed", stored.Seed, config.Seed);
+        Same("batch_size", stored.BatchSize, config.BatchSize);
+        Same("area_budget_mm2", stored.AreaBudgetMm2, config.AreaBudgetMm2);
+    }
+
+    /// <summary>Running best and feasible count, in trial order (ties keep the earliest trial).</summary>
+    private sealed class BestTracker
+    {
+        public int Feasible { get; private set; }
+
+        public double BestReward { get; private set; }
+
+        public int BestNumber { get; private set; } = -1;
+
+        public void Add(TrialRecord r)
+        {
+            if (r.Status != TrialStatus.Completed)
+            {
+                return;
+            }
+
+            Feasible++;
+            if (r.Reward > BestReward)
+            {
+                BestReward = r.Reward;
+                BestNumber = r.Number;
+            }
+        }
+    }
+}
