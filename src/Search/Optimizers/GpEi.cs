@@ -299,7 +299,7 @@ public sealed class GpEi : IOptimizer
     /// <summary>
     /// Scores candidates by log EI (+ log P(feasible)). Branch and bound: the posterior mean is
     /// O(n) per candidate but the variance O(n²), and EI grows with σ, so EI at the prior σ is an
-    /// upper bound — with the prior σ replaced by the O(n) single-point variance bound of
+    /// upper bound — with the prior σ replaced by the O(n) few-point variance bound of
     /// <see cref="GaussianProcess.Mean(ReadOnlySpan{double}, Span{double}, out double)"/>, which is
     /// tight near data; candidates are scored exactly in bound order until the bound cannot win.
     /// </summary>
@@ -335,6 +335,7 @@ public sealed class GpEi : IOptimizer
             var x = new double[n][];
             var mean = new double[n];
             var meanC = new double[n];
+            var classifierBound = new double[n];
             var bound = new double[n];
             for (var i = 0; i < n; i++)
             {
@@ -343,10 +344,11 @@ public sealed class GpEi : IOptimizer
                 bound[i] = LogEi.Value(mean[i], Math.Sqrt(Math.Max(varianceBound, 0)) * BoundSlack, _incumbent);
                 if (_classifier is not null)
                 {
-                    meanC[i] = _classifier.Mean(x[i], _kc, out var classifierBound);
-                    bound[i] += meanC[i] >= 0
+                    meanC[i] = _classifier.Mean(x[i], _kc, out var classifierVarianceBound);
+                    classifierBound[i] = meanC[i] >= 0
                         ? LogEi.LogPhi(meanC[i])
-                        : LogEi.LogPhi(meanC[i] / Math.Sqrt(1 + classifierBound * BoundSlack * BoundSlack));
+                        : LogEi.LogPhi(meanC[i] / Math.Sqrt(1 + Math.Max(classifierVarianceBound, 0) * BoundSlack * BoundSlack));
+                    bound[i] += classifierBound[i];
                 }
             }
 
@@ -364,6 +366,12 @@ public sealed class GpEi : IOptimizer
                 var score = LogEi.Value(mean[i], Math.Sqrt(_gp.Variance(_k)), _incumbent);
                 if (_classifier is not null)
                 {
+                    // The classifier's exact variance is only worth its O(n²) if its bound can still win.
+                    if (!(score + classifierBound[i] > bestScore))
+                    {
+                        continue;
+                    }
+
                     _classifier.Mean(x[i], _kc);
                     score += LogEi.LogPhi(meanC[i] / Math.Sqrt(1 + _classifier.Variance(_kc)));
                 }
