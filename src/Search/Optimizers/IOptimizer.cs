@@ -40,8 +40,9 @@ public interface IOptimizer
     /// <summary>
     /// Called by the study with the results of the last <see cref="Suggest"/> (possibly a subset,
     /// in any order), and on warm start or resume with stored trials the optimizer never suggested.
-    /// Updates the optimizer's history and model; it does not draw random numbers that a later
-    /// <see cref="Suggest"/> would not also have drawn for the same history.
+    /// Records the results; models may be updated here or lazily at the next <see cref="Suggest"/>.
+    /// May advance the optimizer's random state (p3bo's adaptation does), deterministically for
+    /// the same call sequence. Never throws for points the optimizer did not suggest.
     /// </summary>
     /// <exception cref="ArgumentException">A point is outside the space, or a reward is negative/non-finite.</exception>
     void Observe(IReadOnlyList<Observation> observations);

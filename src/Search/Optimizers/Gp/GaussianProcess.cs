@@ -112,22 +112,102 @@ internal sealed class GaussianProcess
 
     /// <summary>
     /// As <see cref="Mean(ReadOnlySpan{double}, Span{double})"/>, plus an O(n) upper bound on the
-    /// posterior variance: conditioning on more data never increases it, so the variance given the
-    /// single most correlated training point, σ² − max k_i²/(σ² + σ_n²), bounds it from above.
+    /// posterior variance: conditioning on more data never increases it, so the variance given only
+    /// the <see cref="BoundPoints"/> most correlated training points bounds it from above (tight near
+    /// data, where EI candidates from a local search lie).
     /// </summary>
     public double Mean(ReadOnlySpan<double> x, Span<double> k, out double varianceBound)
     {
         Span<double> xs = stackalloc double[_dim];
         Scale(x, xs);
-        var maxK = 0.0;
+        Span<int> top = stackalloc int[BoundPoints];
+        Span<double> topK = stackalloc double[BoundPoints];
+        var m = Math.Min(BoundPoints, Count);
+        topK.Fill(double.NegativeInfinity);
         for (var i = 0; i < Count; i++)
         {
-            k[i] = SignalVariance * Matern52.Correlation(SquaredDistance(xs, _xs.AsSpan(i * _dim, _dim)));
-            maxK = Math.Max(maxK, k[i]);
+            var ki = SignalVariance * Matern52.Correlation(SquaredDistance(xs, _xs.AsSpan(i * _dim, _dim)));
+            k[i] = ki;
+            if (m > 0 && ki > topK[m - 1])
+            {
+                // Insertion into the short sorted list of the most correlated points.
+                var j = m - 1;
+                for (; j > 0 && ki > topK[j - 1]; j--)
+                {
+                    topK[j] = topK[j - 1];
+                    top[j] = top[j - 1];
+                }
+
+                topK[j] = ki;
+                top[j] = i;
+            }
         }
 
-        varianceBound = SignalVariance - maxK * maxK / (SignalVariance + NoiseVariance);
+        varianceBound = SubsetVariance(top[..m], topK[..m]);
         return DenseMath.Dot(k[..Count], _alpha.AsSpan(0, Count));
+    }
+
+    /// <summary>Number of training points the cheap variance bound conditions on.</summary>
+    public const int BoundPoints = 4;
+
+    private double SubsetVariance(ReadOnlySpan<int> subset, ReadOnlySpan<double> kSubset)
+    {
+        var m = subset.Length;
+        Span<double> a = stackalloc double[BoundPoints * BoundPoints];
+        Span<double> v = stackalloc double[BoundPoints];
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                a[i * BoundPoints + j] = SignalVariance * Matern52.Correlation(
+                    SquaredDistance(_xs.AsSpan(subset[i] * _dim, _dim), _xs.AsSpan(subset[j] * _dim, _dim)));
+            }
+
+            a[i * BoundPoints + i] = SignalVariance + NoiseVariance;
+        }
+
+        // Tiny Cholesky and forward solve; on breakdown fall back to the single-point bound.
+        for (var j = 0; j < m; j++)
+        {
+            var d = a[j * BoundPoints + j];
+            for (var p = 0; p < j; p++)
+            {
+                d -= a[j * BoundPoints + p] * a[j * BoundPoints + p];
+            }
+
+            if (!(d > 0))
+            {
+                return m == 0 ? SignalVariance : SignalVariance - kSubset[0] * kSubset[0] / (SignalVariance + NoiseVariance);
+            }
+
+            var ljj = Math.Sqrt(d);
+            a[j * BoundPoints + j] = ljj;
+            for (var i = j + 1; i < m; i++)
+            {
+                var s = a[i * BoundPoints + j];
+                for (var p = 0; p < j; p++)
+                {
+                    s -= a[i * BoundPoints + p] * a[j * BoundPoints + p];
+                }
+
+                a[i * BoundPoints + j] = s / ljj;
+            }
+        }
+
+        var vv = 0.0;
+        for (var i = 0; i < m; i++)
+        {
+            var s = kSubset[i];
+            for (var p = 0; p < i; p++)
+            {
+                s -= a[i * BoundPoints + p] * v[p];
+            }
+
+            v[i] = s / a[i * BoundPoints + i];
+            vv += v[i] * v[i];
+        }
+
+        return SignalVariance - vv;
     }
 
     /// <summary>Posterior variance of the latent function given k(x, X) from <c>Mean</c>; overwrites <paramref name="k"/>.</summary>

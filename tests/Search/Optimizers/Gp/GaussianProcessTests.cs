@@ -106,6 +106,24 @@ public sealed class GaussianProcessTests
     }
 
     [Fact]
+    public void Cheap_variance_bound_is_an_upper_bound()
+    {
+        // Branch and bound in the acquisition search is only exact if this holds everywhere.
+        var (x, y) = Data(60, 3, 6);
+        var gp = new GaussianProcess(Theta);
+        gp.Reset(x, y);
+        var (probes, _) = Data(200, 3, 7);
+        var k = new double[60];
+        foreach (var p in probes.Concat(x.Take(10)))
+        {
+            gp.Mean(p, k, out var bound);
+            var exact = gp.Variance(k);
+            Assert.True(bound * (1 + 1e-9) >= exact, $"bound {bound} < variance {exact}");
+            Assert.True(bound <= Theta.SignalVariance);
+        }
+    }
+
+    [Fact]
     public void Log_ei_is_stable_and_continuous()
     {
         // Direct formula where it is accurate.
