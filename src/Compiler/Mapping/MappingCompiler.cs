@@ -222,8 +222,11 @@ public sealed class MappingCompiler(Technology technology)
         var inCols = Math.Min(((perPe[Q] - 1) * shape.StrideWidth) + kernelCols, shape.InputWidth);
         var inputBytesPerRow = perPe[G] * extent[C] * inCols * bytesA * operands;
         var outputBytesPerRow = perPe[G] * perPe[K] * perPe[Q] * outputBytes;
-        // Input rows a band of output rows reads: the dilated span, or fewer when the taps are sparse.
-        long InRows(long rows) => Math.Min(Math.Min(((rows - 1) * shape.StrideHeight) + kernelRows, rows * shape.KernelHeight), shape.InputHeight);
+        // Input rows a band of output rows needs at once: the dilated span, or fewer when the taps are
+        // sparse. A pooling reduction accumulates row by row, so it holds one input row per output row.
+        var bandKernelRows = shape.HasWeights ? kernelRows : 1;
+        var bandTaps = shape.HasWeights ? shape.KernelHeight : 1;
+        long InRows(long rows) => Math.Min(Math.Min(((rows - 1) * shape.StrideHeight) + bandKernelRows, rows * bandTaps), shape.InputHeight);
         var residentBytes = (InRows(perPe[P]) * inputBytesPerRow) + (perPe[P] * outputBytesPerRow);
         long bands = 1;
         var streamed = residentBytes > config.PeMemoryBytes;
@@ -237,7 +240,7 @@ public sealed class MappingCompiler(Technology technology)
 
             // 2*(in(rows)+out(rows)) <= capacity, with in(rows) <= (rows-1)*stride*bpr + kernelRows*bpr.
             var perRow = (shape.StrideHeight * inputBytesPerRow) + outputBytesPerRow;
-            var fixedPart = (kernelRows - shape.StrideHeight) * inputBytesPerRow;
+            var fixedPart = (bandKernelRows - shape.StrideHeight) * inputBytesPerRow;
             var bandRows = Math.Clamp(((config.PeMemoryBytes / 2) - fixedPart) / perRow, 1, perPe[P]);
             bands = CeilDiv(perPe[P], bandRows);
         }
