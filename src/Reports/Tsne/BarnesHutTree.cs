@@ -189,6 +189,8 @@ internal sealed class BarnesHutTree
     /// </summary>
     public double Repulsion(double[] positions, int i, double squaredTheta, double dof, Span<double> force, int[] stack)
     {
+        if (_dims == 2 && dof == 1)
+            return Repulsion2D(positions, i, squaredTheta, force, stack);
         var dims = _dims;
         var exponent = (dof + 1) / 2;
         var studentOne = dof == 1;
@@ -254,6 +256,66 @@ internal sealed class BarnesHutTree
             }
         }
 
+        return sumQ;
+    }
+
+    /// <summary>The same traversal unrolled for the common case (2-D, one degree of freedom); identical arithmetic.</summary>
+    private double Repulsion2D(double[] positions, int i, double squaredTheta, Span<double> force, int[] stack)
+    {
+        double x = positions[2 * i], y = positions[(2 * i) + 1];
+        double sumQ = 0, fx = 0, fy = 0;
+        var mass = _mass;
+        var squaredWidth = _squaredWidth;
+        var childCount = _childCount;
+        var count = _count;
+        var top = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            var node = stack[--top];
+            var children = childCount[node];
+            if (children == 0)
+            {
+                var end = _start[node] + count[node];
+                for (var m = _start[node]; m < end; m++)
+                {
+                    var j = _order[m];
+                    if (j == i)
+                        continue;
+                    var dx = x - positions[2 * j];
+                    var dy = y - positions[(2 * j) + 1];
+                    var w = 1 / (1 + ((dx * dx) + (dy * dy)));
+                    sumQ += w;
+                    var w2 = w * w;
+                    fx += w2 * dx;
+                    fy += w2 * dy;
+                }
+
+                continue;
+            }
+
+            var cx = x - mass[2 * node];
+            var cy = y - mass[(2 * node) + 1];
+            var dist2 = (cx * cx) + (cy * cy);
+            if (squaredWidth[node] < squaredTheta * dist2)
+            {
+                var size = count[node];
+                var q = 1 / (1 + dist2);
+                sumQ += size * q;
+                var mult = size * q * q;
+                fx += mult * cx;
+                fy += mult * cy;
+            }
+            else
+            {
+                var first = _firstChild[node];
+                for (var k = children - 1; k >= 0; k--)
+                    stack[top++] = first + k;
+            }
+        }
+
+        force[0] += fx;
+        force[1] += fy;
         return sumQ;
     }
 }

@@ -10,7 +10,7 @@ namespace Apollo.Reports.Tsne;
 /// (+0.2 / ×0.8, at least 0.01), learning rate 'auto', and scikit-learn's stopping rules (no KL improvement for 300
 /// iterations after the exaggeration phase, or gradient norm ≤ 1e-7, both checked every 50 iterations).
 /// Inputs of at most <see cref="TsneOptions.ExactThreshold"/> points use exact O(N²) gradients; larger ones use the
-/// 3·perplexity nearest neighbours (vantage-point tree) and a 2^d tree with angle θ.
+/// 3·perplexity nearest neighbours (exact, from a k-d tree) and a 2^d tree with angle θ.
 /// The same options and data give bit-identical embeddings for any <see cref="TsneOptions.MaxDegreeOfParallelism"/>.
 /// </summary>
 public sealed class Tsne
@@ -66,7 +66,8 @@ public sealed class Tsne
         if (barnesHut)
         {
             var k = Math.Min(n - 1, (int)((3 * options.Perplexity) + 1));
-            var (indices, distances) = new VantagePointTree(data, options.Seed).AllNeighbours(k, parallel);
+            var tree = new KdTree(data);
+            var (indices, distances) = tree.AllNeighbours(k, parallel);
             sparse = Affinities.Sparse(indices, distances, n, k, options.Perplexity, parallel);
         }
         else

@@ -129,39 +129,80 @@ internal sealed class TsneGradient
         });
         var z = SumRows(_rowSum);
         var scale = Scale;
+        var repulsion = _repulsion;
+        var rowError = _rowError;
+        var dof = _dof;
         Parallel.ForEach(Partitioner.Create(0, n, ChunkSize), _parallel, range =>
         {
-            Span<double> attraction = stackalloc double[dims];
-            Span<double> delta = stackalloc double[dims];
-            for (var i = range.Item1; i < range.Item2; i++)
-            {
-                attraction.Clear();
-                double error = 0;
-                for (var e = p.RowStart[i]; e < p.RowStart[i + 1]; e++)
-                {
-                    var j = p.Columns[e];
-                    double d2 = 0;
-                    for (var d = 0; d < dims; d++)
-                    {
-                        delta[d] = y[(i * dims) + d] - y[(j * dims) + d];
-                        d2 += delta[d] * delta[d];
-                    }
-
-                    var w = Kernel(d2);
-                    var pij = exaggeration * p.Values[e];
-                    var coefficient = pij * w;
-                    for (var d = 0; d < dims; d++)
-                        attraction[d] += coefficient * delta[d];
-                    if (computeError)
-                        error += pij * Math.Log(Math.Max(pij, Float32Tiny) / Math.Max(w / z, Float32Tiny));
-                }
-
-                for (var d = 0; d < dims; d++)
-                    gradient[(i * dims) + d] = scale * (attraction[d] - (_repulsion[(i * dims) + d] / z));
-                _rowError[i] = error;
-            }
+            if (dims == 2 && dof == 1)
+                Attraction2D(range.Item1, range.Item2, p.RowStart, p.Columns, p.Values, exaggeration, y, z, scale, repulsion, gradient, rowError, computeError);
+            else
+                Attraction(range.Item1, range.Item2, p, exaggeration, y, z, scale, gradient, computeError);
         });
         return computeError ? SumRows(_rowError) : double.NaN;
+    }
+
+    private void Attraction(int from, int to, SparseAffinities p, double exaggeration, double[] y, double z, double scale, double[] gradient, bool computeError)
+    {
+        var dims = _dims;
+        Span<double> attraction = stackalloc double[dims];
+        Span<double> delta = stackalloc double[dims];
+        for (var i = from; i < to; i++)
+        {
+            attraction.Clear();
+            double error = 0;
+            for (var e = p.RowStart[i]; e < p.RowStart[i + 1]; e++)
+            {
+                var j = p.Columns[e];
+                double d2 = 0;
+                for (var d = 0; d < dims; d++)
+                {
+                    delta[d] = y[(i * dims) + d] - y[(j * dims) + d];
+                    d2 += delta[d] * delta[d];
+                }
+
+                var w = Kernel(d2);
+                var pij = exaggeration * p.Values[e];
+                var coefficient = pij * w;
+                for (var d = 0; d < dims; d++)
+                    attraction[d] += coefficient * delta[d];
+                if (computeError)
+                    error += pij * Math.Log(Math.Max(pij, Float32Tiny) / Math.Max(w / z, Float32Tiny));
+            }
+
+            for (var d = 0; d < dims; d++)
+                gradient[(i * dims) + d] = scale * (attraction[d] - (_repulsion[(i * dims) + d] / z));
+            _rowError[i] = error;
+        }
+    }
+
+    /// <summary><see cref="Attraction"/> unrolled for 2-D with one degree of freedom; identical arithmetic.</summary>
+    private static void Attraction2D(int from, int to, int[] rowStart, int[] columns, double[] values, double exaggeration, double[] y,
+        double z, double scale, double[] repulsion, double[] gradient, double[] rowError, bool computeError)
+    {
+        for (var i = from; i < to; i++)
+        {
+            double ax = 0, ay = 0, error = 0;
+            double x0 = y[2 * i], y0 = y[(2 * i) + 1];
+            var end = rowStart[i + 1];
+            for (var e = rowStart[i]; e < end; e++)
+            {
+                var j = columns[e];
+                var dx = x0 - y[2 * j];
+                var dy = y0 - y[(2 * j) + 1];
+                var w = 1 / (1 + ((dx * dx) + (dy * dy)));
+                var pij = exaggeration * values[e];
+                var coefficient = pij * w;
+                ax += coefficient * dx;
+                ay += coefficient * dy;
+                if (computeError)
+                    error += pij * Math.Log(Math.Max(pij, Float32Tiny) / Math.Max(w / z, Float32Tiny));
+            }
+
+            gradient[2 * i] = scale * (ax - (repulsion[2 * i] / z));
+            gradient[(2 * i) + 1] = scale * (ay - (repulsion[(2 * i) + 1] / z));
+            rowError[i] = error;
+        }
     }
 
     private static double SumRows(double[] rows)

@@ -13,7 +13,7 @@ namespace Apollo.Reports.Tsne;
 /// <param name="LearningRate">Step size; <c>null</c> means scikit-learn's 'auto': max(N / EarlyExaggeration / 4, 50).</param>
 /// <param name="Theta">Barnes-Hut angle: a cell of side w at squared distance d² from a point is summarised when w² &lt; θ²·d². 0 is exact.</param>
 /// <param name="ExactThreshold">Point counts up to this use exact O(N²) gradients; larger inputs use Barnes-Hut.</param>
-/// <param name="Seed">Seed of the only random choices (vantage points of the neighbour tree, the random initialisation fallback).</param>
+/// <param name="Seed">Seed of the only random choice: the initialisation fallback (N(0, 1e-4²)) when PCA is degenerate, and the extra axes when the input has fewer features than Dimensions.</param>
 /// <param name="MaxDegreeOfParallelism">Worker threads; -1 uses all cores. Results do not depend on it.</param>
 public sealed record TsneOptions(
     int Dimensions = 2,
