@@ -56,7 +56,7 @@ public static class ApolloApp
             }
 
             context.Cancel = true;
-            streams.Error.WriteLine("stopping after the current batch is stored (press Ctrl+C again to abort)");
+            streams.Error.WriteLine("stopping gracefully: a search stores its batch in flight first (press Ctrl+C again to abort)");
             stop.Cancel();
         }
     }

@@ -99,6 +99,24 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Equal(32, Trials(Path.Combine(_dir, "again.db"), "again").Count);
     }
 
+    [Fact]
+    public async Task Resume_refuses_changed_workloads_and_changed_optimizer_options_with_one_message()
+    {
+        var config = Config("changed", "{name: evolution, options: {population: 8}}", 32);
+        Assert.Equal(0, (await CliRunner.Run("search", config)).ExitCode);
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace("[mobilenet_v2, resnet50]", "[mobilenet_v2]", StringComparison.Ordinal));
+        var workloads = await CliRunner.Run("search", config, "--resume", "--trials", "48");
+        Assert.Equal(2, workloads.ExitCode);
+        Assert.Contains("workloads", workloads.Error);
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace("[mobilenet_v2]", "[mobilenet_v2, resnet50]", StringComparison.Ordinal).Replace("population: 8", "population: 12", StringComparison.Ordinal));
+        var options = await CliRunner.Run("search", config, "--resume", "--trials", "48");
+        Assert.Equal(2, options.ExitCode);
+        Assert.Contains("does not replay", options.Error);
+        Assert.Single(options.Error.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData("optimizer: simulated-annealing", "optimizer", "random, gp-ei, evolution, p3bo")]
     [InlineData("area_budget_mm2: -1", "area_budget_mm2", "positive")]

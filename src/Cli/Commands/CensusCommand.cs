@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Apollo.Compiler.Evaluation;
 using Apollo.Compiler.Workloads;
+using Apollo.Simulator.Configuration;
 using Apollo.Simulator.Template;
 using Spectre.Console;
 
@@ -19,7 +20,7 @@ public sealed class CensusCommand(CliStreams streams, ConfigLocator locator)
     private readonly Option<int> _seed = new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _space = new("--space") { Description = "Search space YAML (default: configs/accelerators/space.yaml)." };
     private readonly Option<string?> _workloadSet = new("--workload-set") { Description = "Workload set (default: all)." };
-    private readonly Option<int> _threads = new("--threads") { Description = "Evaluation threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private readonly Option<int> _threads = new("--threads") { Description = "Evaluation threads (0 = all cores).", DefaultValueFactory = _ => 0 };
 
     public Command Build()
     {
@@ -39,12 +40,18 @@ public sealed class CensusCommand(CliStreams streams, ConfigLocator locator)
         var evaluator = new DesignEvaluator(Technology.Load(space.TechnologyFile), workloads);
         var budget = result.GetValue(_budget) ?? 6.8;
         var samples = result.GetValue(_samples);
+        if (samples <= 0 || budget <= 0)
+        {
+            throw new ConfigException("<command line>", null, samples <= 0 ? "--samples" : "--budget", "must be positive");
+        }
+
+        var threads = result.GetValue(_threads) is > 0 and var t ? t : Environment.ProcessorCount;
         var rng = new Random(result.GetValue(_seed));
         var points = Enumerable.Range(0, samples).Select(_ => Sample(space, rng)).ToArray();
 
         var outcomes = new string[samples];
         var clock = Stopwatch.StartNew();
-        Parallel.For(0, samples, new ParallelOptions { MaxDegreeOfParallelism = result.GetValue(_threads), CancellationToken = cancellation }, i =>
+        Parallel.For(0, samples, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation }, i =>
         {
             var e = evaluator.Evaluate(points[i], budget);
             outcomes[i] = e.Infeasible is { } r ? $"{r.Stage}/{r.Level}" : "feasible";
@@ -64,7 +71,7 @@ public sealed class CensusCommand(CliStreams streams, ConfigLocator locator)
         console.Write(table);
         var rate = samples / clock.Elapsed.TotalSeconds;
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"evaluated in {clock.Elapsed.TotalSeconds:F2} s on {result.GetValue(_threads)} thread(s): [bold]{rate:F0}[/] points/s ({workloads.Count} workloads, {workloads.Sum(w => w.Layers.Count)} layers)"));
+            $"evaluated in {clock.Elapsed.TotalSeconds:F2} s on {threads} thread(s): [bold]{rate:F0}[/] points/s ({workloads.Count} workloads, {workloads.Sum(w => w.Layers.Count)} layers)"));
         return CommandErrors.Ok;
     }
 

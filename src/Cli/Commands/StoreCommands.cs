@@ -69,7 +69,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                 default:
                     var table = new Table().Title(Markup.Escape($"{info.Definition.Name}: {trials.Count} trials"))
                         .AddColumn(new TableColumn("#").RightAligned()).AddColumn("status").AddColumn(new TableColumn("reward").RightAligned())
-                        .AddColumn(new TableColumn("area").RightAligned()).AddColumn("parameters").AddColumn("reason").AddColumn("proposer");
+                        .AddColumn(new TableColumn("area").RightAligned()).AddColumn("parameters").AddColumn("infeasible at").AddColumn("proposer");
                     foreach (var t in trials)
                     {
                         table.AddRow(t.Number.ToString(CultureInfo.InvariantCulture), t.Status.ToString().ToLowerInvariant(), StoreViews.F(t.Reward, "F4"),

@@ -11,7 +11,8 @@ namespace Apollo.Cli.Output;
 /// </summary>
 public static class EvaluationJson
 {
-    public static JsonSerializerOptions Options { get; } = new() { WriteIndented = false };
+    // Relaxed escaping keeps "mm²" and quotes readable; output is never embedded in HTML.
+    public static JsonSerializerOptions Options { get; } = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JsonObject Build(ScoredDesign scored, double? budget, bool perLayer)
     {

@@ -168,6 +168,18 @@ public sealed record SearchConfig(
         };
     }
 
+    /// <summary>
+    /// The settings a resumed study must keep, from a snapshot: every resolved field except the trial
+    /// budget (which a resume may extend) and comments.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ResumeSettings(string snapshot) =>
+        snapshot.Split('\n')
+            .Where(l => l.Length > 0 && !l.StartsWith('#') && l.Contains(':', StringComparison.Ordinal))
+            .Select(l => (Key: l[..l.IndexOf(':', StringComparison.Ordinal)], Value: l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()))
+            .Where(kv => kv.Key != "trials")
+            .GroupBy(kv => kv.Key)
+            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+
     /// <summary>The resolved settings as YAML text, stored with the study so it can be inspected and rerun.</summary>
     public string Snapshot()
     {

@@ -52,7 +52,7 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         var optimizer = registry.Create(config.Optimizer, adapter.Space, config.Seed, config.OptimizerOptions);
         var evaluator = new TrialEvaluator(adapter, objective);
         var tracker = new BestTracker();
-        Replay(optimizer, evaluator, stored, tracker);
+        Replay(config.File, optimizer, evaluator, stored, tracker);
 
         var rules = new List<IStopRule> { new TrialBudget() };
         if (config.Stop.NoImprovementTrials is { } n)
@@ -111,7 +111,7 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         return new StudyOutcome(study, State(), reason, store.BestTrial(study.Id), stored.Count);
     }
 
-    private static void Replay(IOptimizer optimizer, TrialEvaluator evaluator, IReadOnlyList<TrialRecord> stored, BestTracker tracker)
+    private static void Replay(string file, IOptimizer optimizer, TrialEvaluator evaluator, IReadOnlyList<TrialRecord> stored, BestTracker tracker)
     {
         foreach (var group in stored.GroupBy(t => t.Batch))
         {
@@ -122,8 +122,8 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
                 var expected = evaluator.Observe(records[i]).Point;
                 if (i >= suggestions.Count || !suggestions[i].Point.Equals(expected))
                 {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                        $"resume failed: trial {records[i].Number} does not replay (stored {expected}, optimizer now suggests {(i < suggestions.Count ? suggestions[i].Point : "nothing")}); the optimizer, its options, the seed or the space changed since the study was created"));
+                    throw new ConfigException(file, null, "optimizer", string.Create(CultureInfo.InvariantCulture,
+                        $"resume failed: trial {records[i].Number} does not replay (stored {expected}, optimizer now suggests {(i < suggestions.Count ? suggestions[i].Point : "nothing")}); the optimizer's options changed since the study was created; restore them or start a new study"));
                 }
             }
 
@@ -150,6 +150,14 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         Same("seed", stored.Seed, config.Seed);
         Same("batch_size", stored.BatchSize, config.BatchSize);
         Same("area_budget_mm2", stored.AreaBudgetMm2, config.AreaBudgetMm2);
+
+        // The rest of the objective (space, baseline, workloads, weights) must match too, or the continued
+        // trials would be scored against a different problem.
+        var before = SearchConfig.ResumeSettings(stored.ConfigSnapshot);
+        foreach (var (field, now) in SearchConfig.ResumeSettings(config.Snapshot()))
+        {
+            Same(field, before.GetValueOrDefault(field, "(not set)"), now);
+        }
     }
 
     /// <summary>Running best and feasible count, in trial order (ties keep the earliest trial).</summary>

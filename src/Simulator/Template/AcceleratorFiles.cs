@@ -71,6 +71,11 @@ public static class AcceleratorFiles
             }
 
             var values = ReadValues(node);
+            if (key != TemplateParameters.IoBandwidth && values.Any(v => v != Math.Floor(v)))
+            {
+                throw node.Error($"'{key}' takes whole numbers ({TemplateParameters.Unit(key)})");
+            }
+
             parameters.Add(new TemplateSpaceParameter(key, values));
         }
 

@@ -21,7 +21,6 @@ public sealed record AreaConstants(
 public sealed record MemoryConstants(
     int PeMemoryBytesPerCycle,
     int CoreMemoryBytesPerCycle,
-    int NocBytesPerCycle,
     int DramLatencyCycles);
 
 /// <summary>Fixed costs the cycle model charges on top of compute and data movement.</summary>
@@ -66,7 +65,7 @@ public sealed record Technology(
             "instruction_memory_mm2_per_mib", "macro_overhead_mm2", "pe_control_mm2", "core_control_mm2", "noc_mm2_per_pe",
             "io_phy_base_mm2", "io_phy_mm2_per_gbps", "chip_overhead_mm2");
         var memory = root.Get("memory");
-        memory.RejectUnknownKeys("pe_memory_bytes_per_cycle", "core_memory_bytes_per_cycle", "noc_bytes_per_cycle", "dram_latency_cycles");
+        memory.RejectUnknownKeys("pe_memory_bytes_per_cycle", "core_memory_bytes_per_cycle", "dram_latency_cycles");
         var overheads = root.Get("overheads");
         overheads.RejectUnknownKeys("tile_issue_cycles", "pass_issue_cycles", "pipeline_depth_cycles", "layer_setup_cycles");
         var program = root.Get("program");
@@ -96,7 +95,6 @@ public sealed record Technology(
             new MemoryConstants(
                 memory.Get("pe_memory_bytes_per_cycle").AsInt(1),
                 memory.Get("core_memory_bytes_per_cycle").AsInt(1),
-                memory.Get("noc_bytes_per_cycle").AsInt(1),
                 memory.Get("dram_latency_cycles").AsInt(0)),
             new OverheadConstants(
                 overheads.Get("tile_issue_cycles").AsInt(0),
