@@ -25,6 +25,7 @@ public static class ApolloApp
         builder.Services.AddSingleton<CensusCommand>();
         builder.Services.AddSingleton<SearchCommand>();
         builder.Services.AddSingleton<StoreCommands>();
+        builder.Services.AddSingleton<ReportCommand>();
         builder.Services.AddSingleton(TimeProvider.System);
         using var host = builder.Build();
 
@@ -34,6 +35,7 @@ public static class ApolloApp
             host.Services.GetRequiredService<EvaluateCommand>().Build(),
             host.Services.GetRequiredService<CensusCommand>().Build(),
             host.Services.GetRequiredService<SearchCommand>().Build(),
+            host.Services.GetRequiredService<ReportCommand>().Build(),
         };
         foreach (var command in host.Services.GetRequiredService<StoreCommands>().Build())
         {

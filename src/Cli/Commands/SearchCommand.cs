@@ -21,12 +21,13 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
     private readonly Option<double?> _budget = new("--budget") { Description = "Override the area budget in mm²." };
     private readonly Option<string?> _db = new("--db") { Description = "Override the SQLite database path." };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the study stored in the database instead of refusing to touch it." };
+    private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the HTML report (t-SNE map and figures) at the end." };
 
     public Command Build()
     {
         var command = new Command("search", "Run a design-space search study and log every trial to SQLite.")
         {
-            _config, _optimizer, _trials, _seed, _budget, _db, _resume,
+            _config, _optimizer, _trials, _seed, _budget, _db, _resume, _noReport,
         };
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Task.FromResult(Run(result, cancellation))));
         return command;
@@ -73,6 +74,12 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         }
 
         StoreViews.WriteOutcome(console, outcome, config.Database);
+        if (!result.GetValue(_noReport) && outcome.State.Trials > 0 && !cancellation.IsCancellationRequested)
+        {
+            var studies = Apollo.Reports.ReportSource.Load([config.Database], [config.Study]);
+            ReportCommand.Write(streams, studies, new Apollo.Reports.ReportOptions(ReportCommand.DefaultOutput(config.Database), Seed: config.Seed), cancellation);
+        }
+
         return outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal) ? CommandErrors.Interrupted : CommandErrors.Ok;
     }
 

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Apollo.Search.Storage;
+
+namespace Apollo.Reports;
+
+/// <summary>
+/// Renders report.html: one self-contained page (figures inlined as PNG data URIs, no external
+/// resources) that opens offline. Every text that comes from a database is HTML-escaped. A small inline
+/// script records on &lt;body&gt; how many images loaded, for the browser test and for curious readers.
+/// </summary>
+public static class HtmlReport
+{
+    public static string Render(
+        IReadOnlyList<StudyTrials> studies,
+        IReadOnlyList<RunGroup> groups,
+        IReadOnlyList<Figure> summaryFigures,
+        IReadOnlyList<Figure> maps,
+        IReadOnlyList<EmbeddingSummary> embeddings,
+        ReportOptions options)
+    {
+        var html = new StringBuilder();
+        html.Append("""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Apollo report</title>
+            <style>
+            body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:2em;color:#222;max-width:1900px}
+            h1{margin-bottom:0}h2{margin-top:2em;border-bottom:1px solid #ddd}
+            table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
+            th{background:#f3f3f3}td.text,th.text{text-align:left}
+            .figures{display:flex;flex-wrap:wrap;gap:12px}.figures figure{margin:0}.figures img{width:600px;border:1px solid #eee}
+            figcaption{font-size:13px;color:#555}
+            </style></head>
+            <body data-images-loaded="0" data-images-total="0">
+            """);
+        html.Append("<h1>Apollo design-space exploration report</h1>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")}, {studies.Sum(s => s.Trials.Count):N0} trials. ");
+        html.Append("Maps: t-SNE of each design's parameters (log2, scaled to [0, 1]); stars are infeasible designs, circles feasible ones sized by reward, red crosses the best.</p>");
+
+        html.Append("<h2>Studies</h2><table><tr><th class=text>study</th><th class=text>optimizer</th><th>budget mm²</th><th>seed</th><th>trials</th><th>feasible</th><th>best reward</th><th class=text>database</th></tr>");
+        foreach (var s in studies)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td class=text>{E(s.Name)}</td><td class=text>{E(s.Optimizer)}</td><td>{s.BudgetMm2:G}</td><td>{s.Study.Definition.Seed}</td><td>{s.Trials.Count}</td><td>{s.FeasibleFraction:P1}</td><td>{s.BestReward:F4}</td><td class=text>{E(s.Database)}</td></tr>");
+        }
+
+        html.Append("</table>");
+
+        html.Append("<h2>Across runs</h2><table><tr><th class=text>optimizer @ budget</th><th>runs</th><th>median best</th><th>IQR of best</th><th>feasible fraction</th></tr>");
+        foreach (var g in groups)
+        {
+            var best = g.Runs.Select(r => r.BestReward).OrderBy(v => v).ToArray();
+            var feasible = g.Runs.Sum(r => r.Trials.Count(t => t.Status == TrialStatus.Completed)) / (double)Math.Max(1, g.Runs.Sum(r => r.Trials.Count));
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td class=text>{E(g.Label)}</td><td>{best.Length}</td><td>{Figures.Median(best):F4}</td><td>{Figures.Quantile(best, 0.25):F4} – {Figures.Quantile(best, 0.75):F4}</td><td>{feasible:P1}</td></tr>");
+        }
+
+        html.Append("</table>");
+        AppendFigures(html, summaryFigures);
+
+        html.Append("<h2>Maps of the explored designs</h2><table><tr><th class=text>embedding</th><th>points</th><th>trustworthiness (k=5)</th><th>measured on</th><th class=text>method</th><th>time s</th></tr>");
+        foreach (var e in embeddings)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td class=text>{E(e.Name)}</td><td>{e.Points}</td><td>{e.Trustworthiness:F3}</td><td>{e.TrustworthinessSample}</td><td class=text>{(e.BarnesHut ? "Barnes-Hut" : "exact")}</td><td>{e.Elapsed.TotalSeconds:F1}</td></tr>");
+        }
+
+        html.Append("</table>");
+        html.Append(options.Joint ? "<p>All studies share one embedding, so their maps are directly comparable.</p>" : "<p>Each study has its own embedding; its frames share it.</p>");
+        AppendFigures(html, maps);
+
+        html.Append("<h2>Top designs</h2>");
+        AppendTopDesigns(html, studies, options.BestCount);
+
+        html.Append("""
+            <script>
+            window.addEventListener('load', function () {
+              var images = Array.prototype.slice.call(document.images);
+              document.body.dataset.imagesTotal = images.length;
+              document.body.dataset.imagesLoaded = images.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+            });
+            </script>
+            </body></html>
+            """);
+        return html.ToString();
+    }
+
+    private static void AppendFigures(StringBuilder html, IReadOnlyList<Figure> figures)
+    {
+        html.Append("<div class=figures>");
+        foreach (var f in figures)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<figure><img alt=\"{E(f.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(f.Png)}\"><figcaption>{E(f.Title)} ({E(Path.GetFileName(f.SvgPath))})</figcaption></figure>");
+        }
+
+        html.Append("</div>");
+    }
+
+    private static void AppendTopDesigns(StringBuilder html, IReadOnlyList<StudyTrials> studies, int count)
+    {
+        var top = studies.SelectMany(s => s.Trials.Where(t => t.Status == TrialStatus.Completed).Select(t => (Study: s.Name, Trial: t)))
+            .OrderByDescending(x => x.Trial.Reward).ThenBy(x => x.Study, StringComparer.Ordinal).ThenBy(x => x.Trial.Number)
+            .Take(count).ToList();
+        if (top.Count == 0)
+        {
+            html.Append("<p>No feasible design yet.</p>");
+            return;
+        }
+
+        var parameters = top[0].Trial.Parameters.Select(p => p.Key).ToList();
+        var workloads = top.SelectMany(x => x.Trial.Metrics.Select(m => m.Workload)).Distinct().ToList();
+        html.Append("<table><tr><th class=text>study</th><th>trial</th><th>reward</th><th>area mm²</th>");
+        foreach (var p in parameters)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(p)}</th>");
+        }
+
+        foreach (var w in workloads)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(w)} ms</th>");
+        }
+
+        html.Append("</tr>");
+        foreach (var (study, t) in top)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=text>{E(study)}</td><td>{t.Number}</td><td>{t.Reward:F4}</td><td>{t.AreaMm2:F3}</td>");
+            foreach (var p in t.Parameters)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<td>{p.Value:G}</td>");
+            }
+
+            foreach (var w in workloads)
+            {
+                var latency = t.Metrics.FirstOrDefault(m => m.Workload == w)?.LatencySeconds;
+                html.Append(CultureInfo.InvariantCulture, $"<td>{(latency is { } l ? (l * 1e3).ToString("F3", CultureInfo.InvariantCulture) : "-")}</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+}

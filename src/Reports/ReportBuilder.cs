@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+using Apollo.Reports.Tsne;
+using Apollo.Search.Storage;
+using ScottPlot;
+
+namespace Apollo.Reports;
+
+/// <summary>What to put in a report.</summary>
+/// <param name="OutputDirectory">Folder for report.html, the figures and embedding.csv (created).</param>
+/// <param name="Joint">Embed all selected studies together, so their maps share one set of coordinates.</param>
+/// <param name="Seed">t-SNE seed.</param>
+/// <param name="BestCount">How many best designs each map marks, and the top-designs table lists.</param>
+public sealed record ReportOptions(string OutputDirectory, bool Joint = false, int Seed = 0, int BestCount = 10)
+{
+    /// <summary>Fractions of the optimization horizon drawn as frames in one embedding.</summary>
+    public IReadOnlyList<double> Frames { get; init; } = [0.1, 0.25, 0.5, 1.0];
+}
+
+/// <summary>One t-SNE embedding as it went into the report.</summary>
+public sealed record EmbeddingSummary(string Name, int Points, double Trustworthiness, int TrustworthinessSample, bool BarnesHut, TimeSpan Elapsed);
+
+/// <summary>Progress of a report: which embedding, and its t-SNE iteration.</summary>
+public sealed record ReportProgress(string Stage, int Iteration, int TotalIterations);
+
+public sealed record ReportResult(string HtmlPath, string CsvPath, IReadOnlyList<Figure> Figures, IReadOnlyList<EmbeddingSummary> Embeddings);
+
+/// <summary>
+/// Builds the report of DESIGN §9: t-SNE maps of the explored designs with frames over the horizon,
+/// violins of each run's best reward, best-so-far and feasible-fraction curves, infeasibility reasons,
+/// the top designs, and one self-contained HTML page.
+/// </summary>
+public sealed class ReportBuilder
+{
+    /// <summary>Trustworthiness is O(n²); above this many points it is computed on an even subsample.</summary>
+    public const int TrustworthinessSample = 2_000;
+
+    public ReportResult Build(IReadOnlyList<StudyTrials> studies, ReportOptions options, IProgress<ReportProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        Directory.CreateDirectory(options.OutputDirectory);
+        var figures = new Figures(options.OutputDirectory);
+        var embeddings = new List<EmbeddingSummary>();
+        var maps = new List<Figure>();
+        var csv = new StringBuilder("study,trial,x,y,status,reward,level\n");
+
+        var withTrials = studies.Where(s => s.Trials.Count > 0).ToList();
+        var units = options.Joint && withTrials.Count > 1
+            ? [(Name: "joint", Studies: withTrials)]
+            : withTrials.Select(s => (Name: s.Name, Studies: new List<StudyTrials> { s })).ToList();
+        foreach (var unit in units)
+        {
+            var trials = unit.Studies.SelectMany(s => s.Trials).ToList();
+            var (xy, summary) = Embed(unit.Name, trials, options.Seed, progress, cancellation);
+            embeddings.Add(summary);
+            var limits = Limits(xy);
+            var offset = 0;
+            foreach (var study in unit.Studies)
+            {
+                var local = Slice(xy, offset, study.Trials.Count);
+                offset += study.Trials.Count;
+                foreach (var frame in options.Frames)
+                {
+                    var upTo = (int)Math.Ceiling(frame * study.Trials.Count);
+                    var label = frame >= 1 ? "all trials" : string.Create(CultureInfo.InvariantCulture, $"first {frame:P0} ({upTo} trials)");
+                    maps.Add(figures.TsneMap(
+                        $"tsne-{FileName(study.Name)}-{(int)Math.Round(frame * 100)}",
+                        $"{study.Name}: {label}",
+                        study.Trials, local, upTo, limits, options.BestCount));
+                }
+
+                for (var i = 0; i < study.Trials.Count; i++)
+                {
+                    var t = study.Trials[i];
+                    csv.Append(CultureInfo.InvariantCulture, $"{Csv(study.Name)},{t.Number},{local[i, 0]:R},{local[i, 1]:R},{t.Status.ToString().ToLowerInvariant()},{t.Reward:R},{Csv(t.Level ?? "")}\n");
+                }
+            }
+        }
+
+        progress?.Report(new ReportProgress("figures", 0, 0));
+        var groups = studies.GroupBy(s => (s.Optimizer, s.BudgetMm2))
+            .OrderByDescending(g => g.Key.BudgetMm2).ThenBy(g => g.Key.Optimizer, StringComparer.Ordinal)
+            .Select(g => new RunGroup(string.Create(CultureInfo.InvariantCulture, $"{g.Key.Optimizer} @ {g.Key.BudgetMm2:G} mm²"), g.ToList()))
+            .ToList();
+        var summaryFigures = new List<Figure>
+        {
+            figures.Violins("best-reward-violins", "Best reward of each run, per optimizer and area budget", groups),
+            figures.Bands("best-so-far", "Best reward so far", "best reward", groups, s => s.BestSoFar()),
+            figures.Bands("feasible-fraction", "Fraction of trials so far that are feasible", "feasible fraction", groups, CumulativeFeasible),
+            figures.InfeasibilityReasons("infeasibility-reasons", "Why trials were infeasible (stage/level)", groups),
+        };
+
+        var csvPath = Path.Combine(options.OutputDirectory, "embedding.csv");
+        File.WriteAllText(csvPath, csv.ToString());
+        var html = HtmlReport.Render(studies, groups, summaryFigures, maps, embeddings, options);
+        var htmlPath = Path.Combine(options.OutputDirectory, "report.html");
+        File.WriteAllText(htmlPath, html);
+        return new ReportResult(htmlPath, csvPath, [.. summaryFigures, .. maps], embeddings);
+    }
+
+    private static (double[,] Xy, EmbeddingSummary Summary) Embed(string name, IReadOnlyList<TrialRecord> trials, int seed, IProgress<ReportProgress>? progress, CancellationToken cancellation)
+    {
+        var data = DesignEncoding.Encode(trials);
+        var n = data.Length;
+        if (n < 5)
+        {
+            // Too few points for t-SNE's neighbourhoods: lay them out on a line.
+            var line = new double[n, 2];
+            for (var i = 0; i < n; i++)
+            {
+                line[i, 0] = i;
+            }
+
+            return (line, new EmbeddingSummary(name, n, double.NaN, 0, false, TimeSpan.Zero));
+        }
+
+        // Perplexity must stay below the number of neighbours available.
+        var perplexity = Math.Min(30, (n - 1) / 3.0);
+        var result = new Tsne.Tsne(new TsneOptions(Perplexity: perplexity, Seed: seed)).Fit(
+            data,
+            progress is null ? null : new Relay(p => progress.Report(new ReportProgress(name, p.Iteration, p.TotalIterations))),
+            cancellation);
+
+        var step = Math.Max(1, n / TrustworthinessSample);
+        var sample = Enumerable.Range(0, n).Where(i => i % step == 0).ToArray();
+        var low = new double[sample.Length, 2];
+        for (var i = 0; i < sample.Length; i++)
+        {
+            low[i, 0] = result.Embedding[sample[i], 0];
+            low[i, 1] = result.Embedding[sample[i], 1];
+        }
+
+        var k = Math.Min(5, ((sample.Length - 1) / 2) - 1);
+        var trust = k >= 1 ? Trustworthiness.Compute(sample.Select(i => data[i]).ToArray(), low, k) : double.NaN;
+        return (result.Embedding, new EmbeddingSummary(name, n, trust, sample.Length, result.UsedBarnesHut, result.Elapsed));
+    }
+
+    private static double[] CumulativeFeasible(StudyTrials study)
+    {
+        var fraction = new double[study.Trials.Count];
+        var feasible = 0;
+        for (var i = 0; i < fraction.Length; i++)
+        {
+            feasible += study.Trials[i].Status == TrialStatus.Completed ? 1 : 0;
+            fraction[i] = (double)feasible / (i + 1);
+        }
+
+        return fraction;
+    }
+
+    private static AxisLimits Limits(double[,] xy)
+    {
+        double minX = double.MaxValue, maxX = double.MinValue, minY = double.MaxValue, maxY = double.MinValue;
+        for (var i = 0; i < xy.GetLength(0); i++)
+        {
+            minX = Math.Min(minX, xy[i, 0]);
+            maxX = Math.Max(maxX, xy[i, 0]);
+            minY = Math.Min(minY, xy[i, 1]);
+            maxY = Math.Max(maxY, xy[i, 1]);
+        }
+
+        var padX = Math.Max(1e-6, (maxX - minX) * 0.05);
+        var padY = Math.Max(1e-6, (maxY - minY) * 0.05);
+        return new AxisLimits(minX - padX, maxX + padX, minY - padY, maxY + padY);
+    }
+
+    private static double[,] Slice(double[,] xy, int offset, int count)
+    {
+        var slice = new double[count, 2];
+        for (var i = 0; i < count; i++)
+        {
+            slice[i, 0] = xy[offset + i, 0];
+            slice[i, 1] = xy[offset + i, 1];
+        }
+
+        return slice;
+    }
+
+    internal static string FileName(string name) =>
+        new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+
+    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+
+    private sealed class Relay(Action<TsneProgress> report) : IProgress<TsneProgress>
+    {
+        public void Report(TsneProgress value) => report(value);
+    }
+}
