@@ -38,6 +38,9 @@ internal sealed class BarnesHutTree
 
     public int NodeCount => _nodeCount;
 
+    /// <summary>Point indices in depth-first cell order (valid after <see cref="Build"/>).</summary>
+    public ReadOnlySpan<int> Order => _order;
+
     /// <summary>Builds the tree over row-major positions (N × dims).</summary>
     public void Build(double[] positions, int n)
     {

@@ -124,8 +124,13 @@ internal sealed class TsneGradient
         Parallel.ForEach(Partitioner.Create(0, n, ChunkSize), _parallel, range =>
         {
             var stack = new int[tree.StackSize];
-            for (var i = range.Item1; i < range.Item2; i++)
+            // Visiting points in tree order lets consecutive traversals reuse the same cells from cache; each point still
+            // writes only its own slots, so the order changes nothing in the result.
+            for (var s = range.Item1; s < range.Item2; s++)
+            {
+                var i = tree.Order[s];
                 _rowSum[i] = tree.Repulsion(y, i, squaredTheta, _dof, _repulsion.AsSpan(i * dims, dims), stack);
+            }
         });
         var z = SumRows(_rowSum);
         var scale = Scale;
