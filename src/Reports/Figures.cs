@@ -42,8 +42,9 @@ public sealed class Figures(string directory)
         var feasible = shown.Where(i => trials[i].Status == TrialStatus.Completed).ToList();
         if (feasible.Count > 0)
         {
-            // Five size classes by reward quantile keep the legend readable and the SVG small.
-            var maxReward = feasible.Max(i => trials[i].Reward);
+            // Five size classes of the study's reward range keep the legend readable, the SVG small and
+            // the frames comparable (a circle means the same reward in every frame).
+            var maxReward = trials.Max(t => t.Reward);
             for (var bin = 0; bin < 5; bin++)
             {
                 var members = feasible.Where(i => Math.Min(4, (int)(5 * trials[i].Reward / (maxReward * 1.000001))) == bin).ToList();

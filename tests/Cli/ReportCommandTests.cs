@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Apollo.Testing;
+using Microsoft.Data.Sqlite;
+using SkiaSharp;
+
+namespace Apollo.Cli.Tests;
+
+public sealed partial class ReportCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("apollo-report-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<string> Study(string name, string optimizer, int seed)
+    {
+        var path = Path.Combine(_dir, name + ".yaml");
+        await File.WriteAllTextAsync(path, $"""
+            study: {name}
+            space: {RepositoryPaths.Config("accelerators", "space.yaml")}
+            baseline: {RepositoryPaths.Config("accelerators", "baseline.yaml")}
+            workload_dir: {RepositoryPaths.Config("workloads")}
+            workloads: [mobilenet_v2, resnet50]
+            area_budget_mm2: 6.8
+            optimizer: {optimizer}
+            trials: 150
+            batch_size: 10
+            seed: {seed}
+            database: {Path.Combine(_dir, "studies.db")}
+            """);
+        var r = await CliRunner.Run("search", path, "--no-report");
+        Assert.True(r.ExitCode == 0, r.Error);
+        return Path.Combine(_dir, "studies.db");
+    }
+
+    [Fact]
+    public async Task Report_writes_figures_csv_and_a_self_contained_page_that_escapes_database_text()
+    {
+        var db = await Study("evo<script>", "evolution", 1);
+        await Study("rand&co", "random", 2);
+        var output = Path.Combine(_dir, "report");
+        var r = await CliRunner.Run("report", db, "--out", output, "--joint");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("trustworthiness", r.Out);
+
+        var html = await File.ReadAllTextAsync(Path.Combine(output, "report.html"));
+        Assert.Single(Regex.Matches(html, "<script")); // only the page's own load script; the study name is escaped
+        Assert.Contains("evo&lt;script&gt;", html);
+        Assert.Contains("rand&amp;co", html);
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.Contains("data:image/png;base64,", html);
+
+        Assert.True(File.Exists(Path.Combine(output, "best-reward-violins.svg")));
+        Assert.True(File.Exists(Path.Combine(output, "best-so-far.png")));
+        var csv = await File.ReadAllLinesAsync(Path.Combine(output, "embedding.csv"));
+        Assert.Equal(1 + 300, csv.Length);
+    }
+
+    [Fact]
+    public async Task Report_opens_in_a_real_browser_with_every_image_loaded()
+    {
+        var db = await Study("browser", "p3bo", 3);
+        var output = Path.Combine(_dir, "browser-report");
+        Assert.Equal(0, (await CliRunner.Run("report", db, "--out", output)).ExitCode);
+        var page = new Uri(Path.Combine(output, "report.html")).AbsoluteUri;
+        var chromium = EnsureChromium();
+
+        var dom = await RunChromium(chromium, "--dump-dom", "--virtual-time-budget=10000", page);
+        var loaded = ImagesAttribute().Match(dom);
+        Assert.True(loaded.Success, "the page's load script did not run: " + dom[..Math.Min(300, dom.Length)]);
+        var total = int.Parse(loaded.Groups["total"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(total >= 8, $"only {total} images on the page");
+        Assert.Equal(total, int.Parse(loaded.Groups["loaded"].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        var screenshot = Path.Combine(_dir, "page.png");
+        await RunChromium(chromium, $"--screenshot={screenshot}", "--window-size=1400,2000", page);
+        using var bitmap = SKBitmap.Decode(screenshot);
+        Assert.NotNull(bitmap);
+        var colors = new HashSet<uint>();
+        var ink = 0;
+        for (var y = 0; y < bitmap.Height; y += 4)
+        {
+            for (var x = 0; x < bitmap.Width; x += 4)
+            {
+                var c = bitmap.GetPixel(x, y);
+                colors.Add((uint)c);
+                ink += c.Red + c.Green + c.Blue < 600 ? 1 : 0;
+            }
+        }
+
+        // A blank or broken page is one or two colours; the report has text, plots and markers.
+        Assert.True(colors.Count > 50, $"the screenshot has only {colors.Count} colours");
+        Assert.True(ink > bitmap.Width * bitmap.Height / 16 / 100, $"the screenshot is nearly empty ({ink} dark samples)");
+    }
+
+    private static string EnsureChromium()
+    {
+        var script = Path.Combine(RepositoryPaths.Root, "scripts", "ensure-chromium.sh");
+        var info = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"cannot install Chromium for the browser test: {error}");
+        return output.Trim().Split('\n')[^1];
+    }
+
+    private async Task<string> RunChromium(string chromium, params string[] args)
+    {
+        var info = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var flag in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={Directory.CreateTempSubdirectory("chromium-").FullName}" })
+        {
+            info.ArgumentList.Add(flag);
+        }
+
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"chromium failed: {await stderr}");
+        return await stdout;
+    }
+
+    [GeneratedRegex("data-images-loaded=\"(?<loaded>\\d+)\" data-images-total=\"(?<total>\\d+)\"")]
+    private static partial Regex ImagesAttribute();
+}
