@@ -26,6 +26,7 @@ public static class ApolloApp
         builder.Services.AddSingleton<SearchCommand>();
         builder.Services.AddSingleton<StoreCommands>();
         builder.Services.AddSingleton<ReportCommand>();
+        builder.Services.AddSingleton<SummaryCommand>();
         builder.Services.AddSingleton(TimeProvider.System);
         using var host = builder.Build();
 
@@ -36,6 +37,7 @@ public static class ApolloApp
             host.Services.GetRequiredService<CensusCommand>().Build(),
             host.Services.GetRequiredService<SearchCommand>().Build(),
             host.Services.GetRequiredService<ReportCommand>().Build(),
+            host.Services.GetRequiredService<SummaryCommand>().Build(),
         };
         foreach (var command in host.Services.GetRequiredService<StoreCommands>().Build())
         {

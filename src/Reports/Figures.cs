@@ -90,7 +90,7 @@ public sealed class Figures(string directory)
             }
 
             var dots = plot.Add.Markers(values.Select(_ => (double)g).ToArray(), values, MarkerShape.FilledCircle, 6, color);
-            dots.LegendText = string.Create(CultureInfo.InvariantCulture, $"{groups[g].Label}: median {Median(values):F3} (n={values.Length})");
+            dots.LegendText = string.Create(CultureInfo.InvariantCulture, $"{groups[g].Label}: median {Statistics.Median(values):F3} (n={values.Length})");
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
@@ -121,9 +121,9 @@ public sealed class Figures(string directory)
             for (var t = 0; t < length; t++)
             {
                 var column = runs.Select(r => r[t]).OrderBy(v => v).ToArray();
-                median[t] = Quantile(column, 0.5);
-                q1[t] = Quantile(column, 0.25);
-                q3[t] = Quantile(column, 0.75);
+                median[t] = Statistics.Quantile(column, 0.5);
+                q1[t] = Statistics.Quantile(column, 0.25);
+                q3[t] = Statistics.Quantile(column, 0.75);
             }
 
             var color = palette.GetColor(g);
@@ -193,7 +193,7 @@ public sealed class Figures(string directory)
         var n = sorted.Length;
         var mean = sorted.Average();
         var sd = Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, n - 1));
-        var iqr = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
+        var iqr = Statistics.Quantile(sorted, 0.75) - Statistics.Quantile(sorted, 0.25);
         var spread = Math.Min(sd, iqr > 0 ? iqr / 1.34 : sd);
         var h = 0.9 * (spread > 0 ? spread : sd > 0 ? sd : 1e-3) * Math.Pow(n, -0.2); // Silverman's rule
         var lo = sorted[0] - (2 * h);
@@ -201,21 +201,5 @@ public sealed class Figures(string directory)
         var ys = Enumerable.Range(0, 100).Select(i => lo + ((hi - lo) * i / 99.0)).ToArray();
         var density = ys.Select(y => sorted.Sum(v => Math.Exp(-0.5 * Math.Pow((y - v) / h, 2)))).ToArray();
         return (ys, density);
-    }
-
-    internal static double Median(double[] sorted) => Quantile(sorted, 0.5);
-
-    /// <summary>Linear-interpolation quantile of sorted values (numpy's default).</summary>
-    internal static double Quantile(double[] sorted, double q)
-    {
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        var position = q * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
     }
 }

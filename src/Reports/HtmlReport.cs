@@ -53,7 +53,7 @@ public static class HtmlReport
             var best = g.Runs.Select(r => r.BestReward).OrderBy(v => v).ToArray();
             var feasible = g.Runs.Sum(r => r.Trials.Count(t => t.Status == TrialStatus.Completed)) / (double)Math.Max(1, g.Runs.Sum(r => r.Trials.Count));
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td class=text>{E(g.Label)}</td><td>{best.Length}</td><td>{Figures.Median(best):F4}</td><td>{Figures.Quantile(best, 0.25):F4} – {Figures.Quantile(best, 0.75):F4}</td><td>{feasible:P1}</td></tr>");
+                $"<tr><td class=text>{E(g.Label)}</td><td>{best.Length}</td><td>{Statistics.Median(best):F4}</td><td>{Statistics.Quantile(best, 0.25):F4} – {Statistics.Quantile(best, 0.75):F4}</td><td>{feasible:P1}</td></tr>");
         }
 
         html.Append("</table>");
