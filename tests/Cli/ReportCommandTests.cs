@@ -61,6 +61,20 @@ public sealed partial class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Summary_gives_median_and_iqr_per_optimizer_and_budget()
+    {
+        var db = await Study("evo", "evolution", 1);
+        await Study("rand", "random", 2);
+        var r = await CliRunner.Run("summary", db);
+        Assert.True(r.ExitCode == 0, r.Error);
+        var lines = r.Out.Trim().Split('\n');
+        Assert.StartsWith("| optimizer | budget mm² | runs |", lines[0], StringComparison.Ordinal);
+        Assert.Equal(4, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith("| evolution | 6.8 | 1 | 150 |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| random | 6.8 | 1 | 150 |", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Report_opens_in_a_real_browser_with_every_image_loaded()
     {
         var db = await Study("browser", "p3bo", 3);

@@ -15,7 +15,7 @@ public enum LoopDimension
 }
 
 /// <summary>Which loop dimension each spatial level of the array partitions (Timeloop's spatial factors, one dimension per level).</summary>
-public sealed record SpatialMapping(
+public readonly record struct SpatialMapping(
     LoopDimension PeColumns,
     LoopDimension PeRows,
     LoopDimension Cores,

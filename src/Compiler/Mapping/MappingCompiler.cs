@@ -312,30 +312,33 @@ public sealed class MappingCompiler(Technology technology)
         // DMA tile counts: every power of two from what capacity requires up to a fixed cap, so that more
         // memory only adds candidates. Cost is unimodal in the tile count (overlap gains fall as 1/n, issue
         // overheads grow as n), so the walk stops once it has risen twice in a row.
-        MappedLayer? best = null;
+        LayerSchedule? bestSchedule = null;
+        LayerTiming bestTiming = default;
         long previous = long.MaxValue;
         var rises = 0;
         var maxTiles = Math.Max(requiredTiles, Math.Min(computeSteps, MaxTiles));
         for (var tiles = requiredTiles; tiles <= maxTiles && rises < 2; tiles *= 2)
         {
             var tile = Split(computeSteps, onChipCycles, readBytes, writeBytes, tiles);
-            var schedule = new LayerSchedule(
-                shape.Macs,
-                tiles,
-                tile,
-                tile,
-                passes,
-                unrollFactor);
+            var schedule = new LayerSchedule(shape.Macs, tiles, tile, tile, passes, unrollFactor);
             var timing = _cycles.Simulate(schedule, config);
             rises = timing.TotalCycles > previous ? rises + 1 : 0;
             previous = timing.TotalCycles;
-            if (timing.TotalCycles < Math.Min(bestCycles, best?.Timing.TotalCycles ?? long.MaxValue))
+            if (timing.TotalCycles < Math.Min(bestCycles, bestSchedule is null ? long.MaxValue : bestTiming.TotalCycles))
             {
-                var temporal = new TemporalMapping((int)chunk, bands, weightTiles, tiles, unrollFactor, Entries(unrollFactor));
-                best = new MappedLayer(layer.Name, shape, layer.Repeat, spatial, temporal, schedule, timing);
+                bestSchedule = schedule;
+                bestTiming = timing;
             }
         }
 
+        if (bestSchedule is not { } chosen)
+        {
+            return default;
+        }
+
+        // Only the winner of this spatial mapping is materialized: the mapspace is walked allocation-free.
+        var temporal = new TemporalMapping((int)chunk, bands, weightTiles, chosen.Tiles, unrollFactor, Entries(unrollFactor));
+        var best = new MappedLayer(layer.Name, shape, layer.Repeat, spatial, temporal, chosen, bestTiming);
         return new Outcome(best, null);
     }
 

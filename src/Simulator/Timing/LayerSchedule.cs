@@ -5,7 +5,7 @@ namespace Apollo.Simulator.Timing;
 /// core (edge effects included), cycles the on-chip memories need to feed it, and DRAM traffic.
 /// </summary>
 /// Fractional values are allowed: a layer's totals split into equal tiles need not divide evenly.
-public sealed record TileWork(double ComputeCycles, double OnChipCycles, double DramReadBytes, double DramWriteBytes);
+public readonly record struct TileWork(double ComputeCycles, double OnChipCycles, double DramReadBytes, double DramWriteBytes);
 
 /// <summary>
 /// A compiled layer as the simulator sees it: <see cref="Tiles"/> tiles, all equal to
@@ -13,7 +13,7 @@ public sealed record TileWork(double ComputeCycles, double OnChipCycles, double 
 /// passes of the lanes, of which the program issues <see cref="PassesPerIssue"/> per loop iteration.
 /// The simulator knows nothing about how the mapping was chosen.
 /// </summary>
-public sealed record LayerSchedule(
+public readonly record struct LayerSchedule(
     long Macs,
     long Tiles,
     TileWork FullTile,
@@ -22,7 +22,7 @@ public sealed record LayerSchedule(
     long PassesPerIssue);
 
 /// <summary>Cycle breakdown of one layer execution (batch 1).</summary>
-public sealed record LayerTiming(
+public readonly record struct LayerTiming(
     long TotalCycles,
     long ComputeCycles,
     long MemoryStallCycles,
