@@ -25,6 +25,8 @@ public static class ApolloApp
         builder.Services.AddSingleton<CensusCommand>();
         builder.Services.AddSingleton<SearchCommand>();
         builder.Services.AddSingleton<StoreCommands>();
+        builder.Services.AddSingleton<SweepCommand>();
+        builder.Services.AddSingleton<MergeCommand>();
         builder.Services.AddSingleton(TimeProvider.System);
         using var host = builder.Build();
 
@@ -35,7 +37,8 @@ public static class ApolloApp
             host.Services.GetRequiredService<CensusCommand>().Build(),
             host.Services.GetRequiredService<SearchCommand>().Build(),
         };
-        foreach (var command in host.Services.GetRequiredService<StoreCommands>().Build())
+        root.Subcommands.Add(host.Services.GetRequiredService<MergeCommand>().Build());
+        foreach (var command in host.Services.GetRequiredService<SweepCommand>().Build().Concat(host.Services.GetRequiredService<StoreCommands>().Build()))
         {
             root.Subcommands.Add(command);
         }
