@@ -27,6 +27,8 @@ public static class ApolloApp
         builder.Services.AddSingleton<StoreCommands>();
         builder.Services.AddSingleton<ReportCommand>();
         builder.Services.AddSingleton<SummaryCommand>();
+        builder.Services.AddSingleton<SweepCommand>();
+        builder.Services.AddSingleton<MergeCommand>();
         builder.Services.AddSingleton(TimeProvider.System);
         using var host = builder.Build();
 
@@ -39,7 +41,8 @@ public static class ApolloApp
             host.Services.GetRequiredService<ReportCommand>().Build(),
             host.Services.GetRequiredService<SummaryCommand>().Build(),
         };
-        foreach (var command in host.Services.GetRequiredService<StoreCommands>().Build())
+        root.Subcommands.Add(host.Services.GetRequiredService<MergeCommand>().Build());
+        foreach (var command in host.Services.GetRequiredService<SweepCommand>().Build().Concat(host.Services.GetRequiredService<StoreCommands>().Build()))
         {
             root.Subcommands.Add(command);
         }

@@ -1,12 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Apollo.Compiler.Workloads;
-using Apollo.Search.Objective;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
 using Apollo.Search.Studies;
-using Apollo.Simulator.Configuration;
-using Apollo.Simulator.Template;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;
@@ -41,21 +37,11 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
             .With(result.GetValue(_optimizer), result.GetValue(_trials), result.GetValue(_seed), result.GetValue(_budget), result.GetValue(_db), locator.WorkingDirectory, registry);
 
         // Everything that can be wrong with the config is found before the database is touched.
-        var template = AcceleratorFiles.LoadSpace(config.SpaceFile);
-        var baseline = AcceleratorFiles.LoadAccelerator(config.BaselineFile);
-        var workloads = config.ResolveWorkloads(WorkloadCatalog.Load(config.WorkloadDirectory));
-        foreach (var name in config.WorkloadWeights.Keys.Where(k => workloads.All(w => w.Name != k)))
-        {
-            throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
-        }
-
-        _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, config.OptimizerOptions);
-        var objective = CreateObjective(config, template, baseline, workloads);
-        var runner = new StudyRunner(config, new DesignSpaceAdapter(template), objective, registry, clock);
+        var (_, runner, template, workloadCount) = new StudySetup(clock).Prepare(config, registry);
 
         var console = streams.CreateConsole();
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"study '{config.Study}': {config.Optimizer}, {config.Trials} trials in batches of {config.BatchSize}, seed {config.Seed}, budget {config.AreaBudgetMm2} mm², {workloads.Count} workloads, space of {template.Size:N0} points")));
+            $"study '{config.Study}': {config.Optimizer}, {config.Trials} trials in batches of {config.BatchSize}, seed {config.Seed}, budget {config.AreaBudgetMm2} mm², {workloadCount} workloads, space of {template.Size:N0} points")));
 
         StudyOutcome outcome;
         try
@@ -81,18 +67,6 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         }
 
         return outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal) ? CommandErrors.Interrupted : CommandErrors.Ok;
-    }
-
-    private static DesignObjective CreateObjective(SearchConfig config, TemplateSpace template, AcceleratorDefinition baseline, IReadOnlyList<Workload> workloads)
-    {
-        try
-        {
-            return new DesignObjective(new Apollo.Compiler.Evaluation.DesignEvaluator(Technology.Load(template.TechnologyFile), workloads), baseline.Config, config.AreaBudgetMm2, config.WorkloadWeights);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException(baseline.File, null, "parameters", e.Message, e);
-        }
     }
 
     private static StudyOutcome RunWithProgressBar(IAnsiConsole console, StudyRunner runner, SearchConfig config, bool resume, CancellationToken cancellation) =>

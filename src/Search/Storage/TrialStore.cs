@@ -254,6 +254,18 @@ public sealed class TrialStore : IDisposable
         });
     }
 
+    /// <summary>
+    /// Runs SQLite's <c>PRAGMA integrity_check</c> over the whole file: an empty list when the file is sound, else
+    /// SQLite's problem descriptions (a torn or partly overwritten file).
+    /// </summary>
+    /// <exception cref="StoreException">The check itself could not read the file.</exception>
+    public IReadOnlyList<string> CheckIntegrity()
+    {
+        ThrowIfDisposed();
+        var result = Read(() => _connection.Query<string>("PRAGMA integrity_check").ToList());
+        return result is ["ok"] ? [] : result;
+    }
+
     /// <summary>Closes the connection (checkpointing the WAL if this was the last connection). Idempotent.</summary>
     public void Dispose()
     {
