@@ -36,6 +36,7 @@ public static class EvaluationJson
             var item = new JsonObject
             {
                 ["name"] = w.Workload,
+                ["weights_resident"] = w.WeightsResident,
                 ["latency_ms"] = w.LatencySeconds * 1e3,
                 ["throughput_per_s"] = w.ThroughputPerSecond,
                 ["cycles"] = w.Cycles,

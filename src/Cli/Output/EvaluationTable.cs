@@ -36,6 +36,7 @@ public static class EvaluationTable
                 .AddColumn(new TableColumn("inferences/s").RightAligned())
                 .AddColumn(new TableColumn("utilization").RightAligned())
                 .AddColumn(new TableColumn("DRAM MB").RightAligned())
+                .AddColumn("weights")
                 .AddColumn(new TableColumn("speedup/mm²").RightAligned());
             foreach (var w in e.Workloads)
             {
@@ -45,6 +46,7 @@ public static class EvaluationTable
                     F(w.ThroughputPerSecond, "F1"),
                     F(w.Utilization * 100, "F1") + "%",
                     F(w.DramBytes / 1e6, "F2"),
+                    w.WeightsResident ? "resident" : "streamed",
                     speedups.TryGetValue(w.Workload, out var s) ? F(s, "F3") : "-");
             }
 

@@ -9,6 +9,7 @@ namespace Apollo.Compiler.Evaluation;
 /// <summary>Performance of one workload on one design point (batch 1).</summary>
 public sealed record WorkloadPerformance(
     string Workload,
+    bool WeightsResident,
     long Cycles,
     double LatencySeconds,
     double ThroughputPerSecond,
@@ -66,20 +67,24 @@ public sealed class DesignEvaluator
                 InfeasibilityLevels.AreaStage, InfeasibilityLevels.AreaBudget, null, null, area.TotalMm2, budget, "mm²", message));
         }
 
-        var compiled = new Dictionary<LayerShape, LayerCompilation>();
+        var compiled = new Dictionary<(LayerShape, bool), LayerCompilation>();
+        var residentCapacity = _technology.Memory.ResidentWeightFraction * config.TotalCores * config.CoreMemoryBytes;
         var results = new List<WorkloadPerformance>(Workloads.Count);
         foreach (var workload in Workloads)
         {
+            // Parameter caching: a network whose weights fit in the reserved share of all core memories
+            // keeps them on chip across inferences and streams none per inference.
+            var resident = WeightBytes(workload) <= residentCapacity;
             var layers = new List<MappedLayer>(workload.Layers.Count);
             long cycles = 0;
             long dram = 0;
             double busyMacs = 0;
             foreach (var layer in workload.Layers)
             {
-                if (!compiled.TryGetValue(layer.Shape, out var compilation))
+                if (!compiled.TryGetValue((layer.Shape, resident), out var compilation))
                 {
-                    compilation = _compiler.Compile(config, layer, workload.Name);
-                    compiled[layer.Shape] = compilation;
+                    compilation = _compiler.Compile(config, layer, workload.Name, resident);
+                    compiled[(layer.Shape, resident)] = compilation;
                 }
 
                 if (compilation.Mapped is not { } mapped)
@@ -104,11 +109,14 @@ public sealed class DesignEvaluator
 
             var seconds = cycles / (_technology.ClockGhz * 1e9);
             var utilization = busyMacs / ((double)cycles * config.PeakMacsPerCycle(_technology));
-            results.Add(new WorkloadPerformance(workload.Name, cycles, seconds, 1.0 / seconds, dram, utilization, layers));
+            results.Add(new WorkloadPerformance(workload.Name, resident, cycles, seconds, 1.0 / seconds, dram, utilization, layers));
         }
 
         return new DesignEvaluation(config, area, results, null);
     }
+
+    /// <summary>Bytes of weights of a network (a repeated layer's weights are stored once).</summary>
+    private long WeightBytes(Workload workload) => workload.Layers.Sum(l => l.Shape.WeightElements) * _technology.BytesPerWeight;
 
     private static string RenameLayer(InfeasibleReason reason, string layer, string workload)
     {

@@ -48,7 +48,12 @@ public sealed class MappingCompiler(Technology technology)
     private readonly CycleModel _cycles = new(technology);
 
     /// <summary>Compiles one layer for one design point.</summary>
-    public LayerCompilation Compile(AcceleratorConfig config, Layer layer, string? workload = null)
+    /// <param name="config">The design point.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="workload">The network, for the infeasibility message.</param>
+    /// <param name="weightsResident">The network's weights stay pinned in core memory across inferences,
+    /// so this layer streams no weights from DRAM and never reloads weight tiles.</param>
+    public LayerCompilation Compile(AcceleratorConfig config, Layer layer, string? workload = null, bool weightsResident = false)
     {
         var shape = layer.Shape;
         Span<long> extent = stackalloc long[Dims];
@@ -76,7 +81,7 @@ public sealed class MappingCompiler(Technology technology)
                         foreach (var ways in wayChoices)
                         {
                             var spatial = new SpatialMapping(peX, peY, cores, lanes, ways);
-                            var outcome = Evaluate(config, layer, spatial, extent, best?.Timing.TotalCycles ?? long.MaxValue);
+                            var outcome = Evaluate(config, layer, spatial, extent, weightsResident, best?.Timing.TotalCycles ?? long.MaxValue);
                             if (outcome.Mapped is { } mapped)
                             {
                                 best = mapped;
@@ -130,7 +135,7 @@ public sealed class MappingCompiler(Technology technology)
 
     private readonly record struct Outcome(MappedLayer? Mapped, Failure? Failure);
 
-    private Outcome Evaluate(AcceleratorConfig config, Layer layer, SpatialMapping spatial, ReadOnlySpan<long> extent, long bestCycles)
+    private Outcome Evaluate(AcceleratorConfig config, Layer layer, SpatialMapping spatial, ReadOnlySpan<long> extent, bool weightsResident, long bestCycles)
     {
         var shape = layer.Shape;
         var t = technology;
@@ -216,7 +221,7 @@ public sealed class MappingCompiler(Technology technology)
 
         // Core memory: the core's weight share at once, or double-buffered weight tiles.
         var coreWeights = shape.HasWeights ? perCore[G] * perCore[K] * perCore[C] * perCore[RS] * bytesW : 0;
-        var weightTiles = coreWeights <= config.CoreMemoryBytes ? 1 : CeilDiv(coreWeights, config.CoreMemoryBytes / 2);
+        var weightTiles = weightsResident || coreWeights <= config.CoreMemoryBytes ? 1 : CeilDiv(coreWeights, config.CoreMemoryBytes / 2);
 
         // PE memory: the PE's input and output activations resident, or streamed in output-row bands.
         var inCols = Math.Min(((perPe[Q] - 1) * shape.StrideWidth) + kernelCols, shape.InputWidth);
@@ -271,7 +276,7 @@ public sealed class MappingCompiler(Technology technology)
         var unrollFactor = Math.Min(passes, 1 + (spareEntries / (2 * variants)));
 
         // DRAM traffic: weights are streamed per inference; activations only when they do not stay on chip.
-        var weightBytes = shape.WeightElements * bytesW;
+        var weightBytes = weightsResident ? 0 : shape.WeightElements * bytesW;
         var inputBytes = shape.InputElements * bytesA;
         var outputDramBytes = shape.OutputElements * bytesA;
         long readBytes;

@@ -21,7 +21,8 @@ public sealed record AreaConstants(
 public sealed record MemoryConstants(
     int PeMemoryBytesPerCycle,
     int CoreMemoryBytesPerCycle,
-    int DramLatencyCycles);
+    int DramLatencyCycles,
+    double ResidentWeightFraction);
 
 /// <summary>Fixed costs the cycle model charges on top of compute and data movement.</summary>
 public sealed record OverheadConstants(
@@ -65,7 +66,7 @@ public sealed record Technology(
             "instruction_memory_mm2_per_mib", "macro_overhead_mm2", "pe_control_mm2", "core_control_mm2", "noc_mm2_per_pe",
             "io_phy_base_mm2", "io_phy_mm2_per_gbps", "chip_overhead_mm2");
         var memory = root.Get("memory");
-        memory.RejectUnknownKeys("pe_memory_bytes_per_cycle", "core_memory_bytes_per_cycle", "dram_latency_cycles");
+        memory.RejectUnknownKeys("pe_memory_bytes_per_cycle", "core_memory_bytes_per_cycle", "dram_latency_cycles", "resident_weight_fraction");
         var overheads = root.Get("overheads");
         overheads.RejectUnknownKeys("tile_issue_cycles", "pass_issue_cycles", "pipeline_depth_cycles", "layer_setup_cycles");
         var program = root.Get("program");
@@ -95,7 +96,8 @@ public sealed record Technology(
             new MemoryConstants(
                 memory.Get("pe_memory_bytes_per_cycle").AsInt(1),
                 memory.Get("core_memory_bytes_per_cycle").AsInt(1),
-                memory.Get("dram_latency_cycles").AsInt(0)),
+                memory.Get("dram_latency_cycles").AsInt(0),
+                Fraction(memory.Get("resident_weight_fraction"))),
             new OverheadConstants(
                 overheads.Get("tile_issue_cycles").AsInt(0),
                 overheads.Get("pass_issue_cycles").AsInt(0),
@@ -112,6 +114,12 @@ public sealed record Technology(
     {
         var v = node.AsDouble();
         return v > 0 ? v : throw node.Error($"must be a positive number, got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    }
+
+    private static double Fraction(YamlNode node)
+    {
+        var v = node.AsDouble();
+        return v is >= 0 and <= 1 ? v : throw node.Error($"must be between 0 and 1, got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     private static double NonNegative(YamlNode node)

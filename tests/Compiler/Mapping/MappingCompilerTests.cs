@@ -142,6 +142,22 @@ public sealed class MappingCompilerTests
         Prop.ForAll(Pairs.ToArbitrary(), pair => _compiler.Compile(pair.Item1, pair.Item2) == new MappingCompiler(ReferenceLayers.Technology).Compile(pair.Item1, pair.Item2));
 
     [Fact]
+    public void Weights_that_fit_in_the_reserved_core_memory_stay_on_chip_across_inferences()
+    {
+        // 16 cores x 1 MiB x 0.75 = 12 MiB holds MobileNetV2's 3.47 MB of weights; 16 x 64 KiB does not.
+        var mobilenet = WorkloadCatalog.Load(RepositoryPaths.Config("workloads")).Get("mobilenet_v2");
+        var evaluator = new DesignEvaluator(ReferenceLayers.Technology, [mobilenet]);
+        var large = new AcceleratorConfig(2, 2, 64, 4, 262144, 1 << 20, 1024, 8192, 4096, 30);
+        var resident = evaluator.Evaluate(large, null).Workloads[0];
+        var streamed = evaluator.Evaluate(large with { CoreMemoryBytes = 1 << 16 }, null).Workloads[0];
+        Assert.True(resident.WeightsResident);
+        Assert.False(streamed.WeightsResident);
+        Assert.True(streamed.DramBytes - resident.DramBytes >= mobilenet.Layers.Sum(l => l.Shape.WeightElements),
+            $"streaming must add at least the weights: {streamed.DramBytes} vs {resident.DramBytes}");
+        Assert.True(resident.Cycles < streamed.Cycles);
+    }
+
+    [Fact]
     public void Baseline_scores_exactly_one_on_a_real_network_slice()
     {
         var evaluator = new DesignEvaluator(ReferenceLayers.Technology, [ReferenceLayers.MiniNetwork]);
