@@ -74,10 +74,11 @@ public sealed class Figures(string directory)
     {
         var plot = NewPlot(title, "", "best reward of each run");
         var palette = new ScottPlot.Palettes.Category10();
+        var optimizers = groups.Select(g => g.Runs[0].Optimizer).Distinct().ToList();
         for (var g = 0; g < groups.Count; g++)
         {
             var values = groups[g].Runs.Select(r => r.BestReward).OrderBy(v => v).ToArray();
-            var color = palette.GetColor(g);
+            var color = palette.GetColor(optimizers.IndexOf(groups[g].Runs[0].Optimizer)); // one colour per optimizer
             if (values.Length > 1 && values[^1] > values[0])
             {
                 var (ys, density) = KernelDensity(values);
@@ -89,15 +90,18 @@ public sealed class Figures(string directory)
                 polygon.LineColor = color;
             }
 
-            var dots = plot.Add.Markers(values.Select(_ => (double)g).ToArray(), values, MarkerShape.FilledCircle, 6, color);
-            dots.LegendText = string.Create(CultureInfo.InvariantCulture, $"{groups[g].Label}: median {Statistics.Median(values):F3} (n={values.Length})");
+            plot.Add.Markers(values.Select(_ => (double)g).ToArray(), values, MarkerShape.FilledCircle, 6, color);
+            var median = plot.Add.Line(g - 0.3, Statistics.Median(values), g + 0.3, Statistics.Median(values));
+            median.LineColor = color;
+            median.LineWidth = 2;
         }
 
+        // Two-line tick labels (optimizer, budget) stay readable for a dozen groups; medians are in the tables.
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.Select(g => g.Label).ToArray());
+            Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(),
+            groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Runs[0].Optimizer}\n{g.Runs[0].BudgetMm2:G} mm²")).ToArray());
         plot.Axes.SetLimitsX(-0.6, groups.Count - 0.4);
-        plot.ShowLegend(Alignment.LowerRight);
-        return Save(name, title, plot);
+        return Save(name, title, plot, Math.Max(Width, 90 * groups.Count));
     }
 
     /// <summary>Median and interquartile band over runs of a per-trial series, one line per group.</summary>
@@ -105,6 +109,10 @@ public sealed class Figures(string directory)
     {
         var plot = NewPlot(title, "trial", yLabel);
         var palette = new ScottPlot.Palettes.Category10();
+        // Colour by optimizer, line pattern by budget, so a dozen groups stay tellable apart.
+        var optimizers = groups.Select(g => g.Runs[0].Optimizer).Distinct().ToList();
+        var budgets = groups.Select(g => g.Runs[0].BudgetMm2).Distinct().ToList();
+        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
         for (var g = 0; g < groups.Count; g++)
         {
             var runs = groups[g].Runs.Select(series).Where(s => s.Length > 0).ToList();
@@ -126,13 +134,14 @@ public sealed class Figures(string directory)
                 q3[t] = Statistics.Quantile(column, 0.75);
             }
 
-            var color = palette.GetColor(g);
+            var color = palette.GetColor(optimizers.IndexOf(groups[g].Runs[0].Optimizer));
             var band = plot.Add.FillY(xs, q1, q3);
-            band.FillColor = color.WithAlpha(0.2);
+            band.FillColor = color.WithAlpha(0.12);
             band.LineWidth = 0;
             var line = plot.Add.Scatter(xs, median, color);
             line.MarkerSize = 0;
             line.LineWidth = 2;
+            line.LinePattern = patterns[budgets.IndexOf(groups[g].Runs[0].BudgetMm2) % patterns.Length];
             line.LegendText = $"{groups[g].Label} (median, IQR over {runs.Count} runs)";
         }
 
@@ -164,10 +173,11 @@ public sealed class Figures(string directory)
 
         plot.Legend.ManualItems.AddRange(levels.Select((level, i) => new LegendItem { LabelText = level, FillColor = palette.GetColor(i) }));
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.Select(g => g.Label).ToArray());
-        plot.Axes.SetLimitsY(0, 1);
+            Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(),
+            groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Runs[0].Optimizer}\n{g.Runs[0].BudgetMm2:G} mm²")).ToArray());
+        plot.Axes.SetLimitsY(0, 1.15); // headroom for the legend above the bars
         plot.ShowLegend(Alignment.UpperRight);
-        return Save(name, title, plot);
+        return Save(name, title, plot, Math.Max(Width, 90 * groups.Count));
     }
 
     private static Plot NewPlot(string title, string x, string y)
@@ -179,12 +189,12 @@ public sealed class Figures(string directory)
         return plot;
     }
 
-    private Figure Save(string name, string title, Plot plot)
+    private Figure Save(string name, string title, Plot plot, int width = Width)
     {
         var png = Path.Combine(directory, name + ".png");
         var svg = Path.Combine(directory, name + ".svg");
-        plot.SavePng(png, Width, Height);
-        plot.SaveSvg(svg, Width, Height);
+        plot.SavePng(png, width, Height);
+        plot.SaveSvg(svg, width, Height);
         return new Figure(name, title, png, svg, File.ReadAllBytes(png));
     }
 

@@ -67,7 +67,7 @@ public static class HtmlReport
         }
 
         html.Append("</table>");
-        html.Append(options.Joint ? "<p>All studies share one embedding, so their maps are directly comparable.</p>" : "<p>Each study has its own embedding; its frames share it.</p>");
+        html.Append(!options.Maps ? "<p>Maps were skipped (--no-maps).</p>" : options.Joint ? "<p>All studies share one embedding, so their maps are directly comparable.</p>" : "<p>Each study has its own embedding; its frames share it.</p>");
         AppendFigures(html, maps);
 
         html.Append("<h2>Top designs</h2>");

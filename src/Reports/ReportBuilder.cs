@@ -11,7 +11,8 @@ namespace Apollo.Reports;
 /// <param name="Joint">Embed all selected studies together, so their maps share one set of coordinates.</param>
 /// <param name="Seed">t-SNE seed.</param>
 /// <param name="BestCount">How many best designs each map marks, and the top-designs table lists.</param>
-public sealed record ReportOptions(string OutputDirectory, bool Joint = false, int Seed = 0, int BestCount = 10)
+/// <param name="Maps">Draw the t-SNE maps (skip them for a quick summary of many studies).</param>
+public sealed record ReportOptions(string OutputDirectory, bool Joint = false, int Seed = 0, int BestCount = 10, bool Maps = true)
 {
     /// <summary>Fractions of the optimization horizon drawn as frames in one embedding.</summary>
     public IReadOnlyList<double> Frames { get; init; } = [0.1, 0.25, 0.5, 1.0];
@@ -43,7 +44,7 @@ public sealed class ReportBuilder
         var maps = new List<Figure>();
         var csv = new StringBuilder("study,trial,x,y,status,reward,level\n");
 
-        var withTrials = studies.Where(s => s.Trials.Count > 0).ToList();
+        var withTrials = studies.Where(s => s.Trials.Count > 0 && options.Maps).ToList();
         var units = options.Joint && withTrials.Count > 1
             ? [(Name: "joint", Studies: withTrials)]
             : withTrials.Select(s => (Name: s.Name, Studies: new List<StudyTrials> { s })).ToList();

@@ -61,6 +61,18 @@ public sealed partial class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task No_maps_skips_the_embeddings_but_keeps_the_cross_run_figures()
+    {
+        var db = await Study("quick", "random", 4);
+        var output = Path.Combine(_dir, "quick-report");
+        var r = await CliRunner.Run("report", db, "--out", output, "--no-maps");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Empty(Directory.GetFiles(output, "tsne-*"));
+        Assert.True(File.Exists(Path.Combine(output, "best-so-far.svg")));
+        Assert.Contains("Maps were skipped", await File.ReadAllTextAsync(Path.Combine(output, "report.html")));
+    }
+
+    [Fact]
     public async Task Summary_gives_median_and_iqr_per_optimizer_and_budget()
     {
         var db = await Study("evo", "evolution", 1);

@@ -33,7 +33,8 @@ public static class EvaluationSetup
         return catalog.ResolveSet(set ?? DefaultWorkloadSet);
     }
 
-    public static DesignObjective CreateObjective(Technology technology, IReadOnlyList<Workload> workloads, AcceleratorDefinition baseline, double? budget)
+    /// <summary>The objective over <paramref name="workloads"/>; an infeasible baseline is a config error naming its file.</summary>
+    public static DesignObjective CreateObjective(Technology technology, IReadOnlyList<Workload> workloads, AcceleratorDefinition baseline, double? budget, IReadOnlyDictionary<string, double>? weights = null)
     {
         if (budget is <= 0)
         {
@@ -42,7 +43,7 @@ public static class EvaluationSetup
 
         try
         {
-            return new DesignObjective(new DesignEvaluator(technology, workloads), baseline.Config, budget);
+            return new DesignObjective(new DesignEvaluator(technology, workloads), baseline.Config, budget, weights);
         }
         catch (InvalidOperationException e)
         {

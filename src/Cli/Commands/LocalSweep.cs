@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
@@ -35,7 +36,12 @@ public sealed class LocalSweep(CliStreams streams, StudySetup setup, OptimizerRe
             }
         }
 
-        var work = Task.Run(() => Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobs }, cell =>
+        var work = Task.Run(() => Parallel.ForEach(
+            // One cell at a time to each worker: a list would be range-partitioned up front, leaving one
+            // worker with all the slow cells (gp-ei) while the other idles.
+            Partitioner.Create(pending, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = jobs },
+            cell =>
         {
             if (cancellation.IsCancellationRequested)
             {

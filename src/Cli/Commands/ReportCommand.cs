@@ -14,12 +14,13 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
     private readonly Option<string?> _out = new("--out") { Description = "Output folder (default: next to the first database, <name>-report)." };
     private readonly Option<bool> _joint = new("--joint") { Description = "Embed all selected studies together so their maps are comparable." };
     private readonly Option<int> _seed = new("--seed") { Description = "t-SNE seed.", DefaultValueFactory = _ => 0 };
+    private readonly Option<bool> _noMaps = new("--no-maps") { Description = "Skip the t-SNE maps: only the cross-run figures and tables." };
 
     public Command Build()
     {
         var command = new Command("report", "Write t-SNE maps, figures (PNG and SVG), embedding.csv and a self-contained report.html.")
         {
-            _databases, _studies, _out, _joint, _seed,
+            _databases, _studies, _out, _joint, _seed, _noMaps,
         };
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () =>
         {
@@ -28,7 +29,7 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
             try
             {
                 var studies = ReportSource.Load(databases, result.GetValue(_studies) ?? []);
-                var report = Write(streams, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed)), cancellation);
+                var report = Write(streams, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed), Maps: !result.GetValue(_noMaps)), cancellation);
                 return Task.FromResult(report is null ? CommandErrors.Failure : CommandErrors.Ok);
             }
             catch (StoreException e)

@@ -1,5 +1,4 @@
 using Apollo.Compiler.Workloads;
-using Apollo.Search.Objective;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Studies;
 using Apollo.Simulator.Configuration;
@@ -29,19 +28,7 @@ public sealed class StudySetup(TimeProvider clock)
         }
 
         _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, config.OptimizerOptions);
-        var objective = CreateObjective(config, template, baseline, workloads);
+        var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights);
         return new PreparedStudy(config, new StudyRunner(config, new DesignSpaceAdapter(template), objective, registry, clock), template, workloads.Count);
-    }
-
-    private static DesignObjective CreateObjective(SearchConfig config, TemplateSpace template, AcceleratorDefinition baseline, IReadOnlyList<Workload> workloads)
-    {
-        try
-        {
-            return new DesignObjective(new Apollo.Compiler.Evaluation.DesignEvaluator(Technology.Load(template.TechnologyFile), workloads), baseline.Config, config.AreaBudgetMm2, config.WorkloadWeights);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException(baseline.File, null, "parameters", e.Message, e);
-        }
     }
 }

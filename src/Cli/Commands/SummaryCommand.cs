@@ -71,7 +71,10 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
         return text.ToString();
     }
 
-    /// <summary>Wall time of a study: from its creation to its last trial.</summary>
+    /// <summary>
+    /// Wall time of a study, from its trials alone so that it survives merges (a merged study is created
+    /// anew): from the start of the first trial's evaluation to the end of the last trial.
+    /// </summary>
     private static double StudySeconds(StudyTrials s) =>
-        s.Trials.Count == 0 ? 0 : (s.Trials[^1].FinishedAt - s.Study.CreatedAt).TotalSeconds;
+        s.Trials.Count == 0 ? 0 : (s.Trials[^1].FinishedAt - s.Trials[0].FinishedAt).TotalSeconds + (s.Trials[0].EvaluationMilliseconds / 1e3);
 }
