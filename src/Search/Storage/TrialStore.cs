@@ -554,7 +554,7 @@ public sealed class TrialStore : IDisposable
         }
     }
 
-    private sealed class StudyRow
+    private class StudyRow
     {
         public long Id { get; init; }
 
@@ -580,26 +580,9 @@ public sealed class TrialStore : IDisposable
             IsoTimestamp.Parse(CreatedAt, $"created_at of study '{Name}'"));
     }
 
-    private sealed class StudySummaryRow
+    /// <summary>A study row with its aggregates, as <see cref="ListStudies"/> reads it.</summary>
+    private sealed class StudySummaryRow : StudyRow
     {
-        public long Id { get; init; }
-
-        public string Name { get; init; } = "";
-
-        public string Optimizer { get; init; } = "";
-
-        public int Seed { get; init; }
-
-        public double AreaBudgetMm2 { get; init; }
-
-        public int RequestedTrials { get; init; }
-
-        public int BatchSize { get; init; }
-
-        public string ConfigSnapshot { get; init; } = "";
-
-        public string CreatedAt { get; init; } = "";
-
         public int Trials { get; init; }
 
         public int Feasible { get; init; }
@@ -607,19 +590,6 @@ public sealed class TrialStore : IDisposable
         public int? BestTrialNumber { get; init; }
 
         public double? BestReward { get; init; }
-
-        public StudyInfo ToInfo() => new StudyRow
-        {
-            Id = Id,
-            Name = Name,
-            Optimizer = Optimizer,
-            Seed = Seed,
-            AreaBudgetMm2 = AreaBudgetMm2,
-            RequestedTrials = RequestedTrials,
-            BatchSize = BatchSize,
-            ConfigSnapshot = ConfigSnapshot,
-            CreatedAt = CreatedAt,
-        }.ToInfo();
     }
 
     private sealed class TrialRow
