@@ -97,6 +97,7 @@ public sealed class SearchCommandTests : IDisposable
         var more = await CliRunner.Run("search", config, "--resume", "--trials", "32");
         Assert.Equal(0, more.ExitCode);
         Assert.Equal(32, Trials(Path.Combine(_dir, "again.db"), "again").Count);
+        Assert.Contains("32/32", (await CliRunner.Run("studies", Path.Combine(_dir, "again.db"))).Out);
     }
 
     [Fact]

@@ -101,7 +101,8 @@ public sealed class ShardMerger
         var have = (IReadOnlyList<TrialRecord>)[];
         if (existing is not null)
         {
-            if (existing.Definition != study.Definition)
+            // The trial budget may differ: a resumed run can extend it (the longer one is kept below).
+            if (existing.Definition with { RequestedTrials = study.Definition.RequestedTrials } != study.Definition)
             {
                 return new StudyMerge(shard, name, StudyMergeAction.Conflict, 0,
                     $"study '{name}' exists in the output with other settings ({Describe(existing.Definition)}) than in the shard ({Describe(study.Definition)})");
@@ -129,6 +130,11 @@ public sealed class ShardMerger
         foreach (var chunk in missing.Chunk(ChunkSize))
         {
             target.AppendBatch(id, chunk);
+        }
+
+        if (existing is not null && existing.Definition.RequestedTrials < study.Definition.RequestedTrials)
+        {
+            target.SetRequestedTrials(id, study.Definition.RequestedTrials);
         }
 
         return new StudyMerge(shard, name, existing is null ? StudyMergeAction.Copied : StudyMergeAction.Extended, missing.Count, null);

@@ -236,6 +236,19 @@ public sealed class TrialStore : IDisposable
         return Read(() => LoadTrials(studyId, null));
     }
 
+    /// <summary>Records a new trial budget for a study that a resumed run extends (or shortens).</summary>
+    /// <exception cref="StoreException">The store is read-only, or the budget is not positive.</exception>
+    public void SetRequestedTrials(long studyId, int requestedTrials)
+    {
+        ThrowIfNotWritable();
+        if (requestedTrials < 1)
+        {
+            throw new StoreException($"A study's trial budget must be at least 1, got {requestedTrials}.");
+        }
+
+        _connection.Execute("UPDATE studies SET requested_trials = @requestedTrials WHERE id = @studyId", new { studyId, requestedTrials });
+    }
+
     /// <summary>The completed trial with the highest reward (the lowest number on ties), or null if none completed.</summary>
     public TrialRecord? BestTrial(long studyId)
     {

@@ -43,6 +43,10 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             }
 
             CheckSameSettings(study.Definition);
+            if (study.Definition.RequestedTrials != config.Trials)
+            {
+                store.SetRequestedTrials(study.Id, config.Trials); // --trials on resume changes the budget
+            }
         }
         else
         {

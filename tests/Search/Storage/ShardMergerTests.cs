@@ -77,7 +77,11 @@ public sealed class ShardMergerTests : IDisposable
         var a = Shard("a.db", "cell-a", 8);
         var output = _dir.File("merged.db");
         new ShardMerger().Merge([a], output);
-        Shard("a.db", "cell-a", 20, from: 8); // the cell was resumed after the first merge
+        Shard("a.db", "cell-a", 20, from: 8); // the cell was resumed after the first merge, with a larger budget
+        using (var shard = TrialStore.Open(a))
+        {
+            shard.SetRequestedTrials(shard.FindStudy("cell-a")!.Id, 4_500);
+        }
 
         var report = new ShardMerger().Merge([a], output);
 
@@ -87,6 +91,7 @@ public sealed class ShardMergerTests : IDisposable
         Assert.Equal(20, Counts(output)["cell-a"]);
         using var merged = TrialStore.OpenReadOnly(output);
         Assert.Equal(Enumerable.Range(0, 20), merged.LoadTrials(merged.FindStudy("cell-a")!.Id).Select(t => t.Number));
+        Assert.Equal(4_500, merged.FindStudy("cell-a")!.Definition.RequestedTrials);
     }
 
     [Fact]
