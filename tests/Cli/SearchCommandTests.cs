@@ -203,7 +203,7 @@ public sealed class SearchCommandTests : IDisposable
 
         // SIGTERM, as Slurm sends; an interactive Ctrl+C (SIGINT) takes the same path. (A child started in the
         // background inherits an ignored SIGINT, so the test cannot use it.)
-        using (var kill = Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("bash", ["-c", $"kill -TERM {child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"])) // the shell builtin: no procps needed
         {
             await kill.WaitForExitAsync();
         }
