@@ -77,10 +77,14 @@ public static class EvaluationJson
         ["message"] = r.Message,
     };
 
+    /// <summary>Enum names in the snake_case of every other JSON value: OutputChannels → output_channels.</summary>
+    private static string Snake(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
     private static JsonObject Layer(MappedLayer l) => new()
     {
         ["name"] = l.Name,
-        ["op"] = l.Shape.Op.ToString(),
+        ["op"] = Snake(l.Shape.Op.ToString()),
         ["repeat"] = l.Repeat,
         ["macs"] = l.Shape.Macs,
         ["cycles"] = l.Timing.TotalCycles,
@@ -91,11 +95,11 @@ public static class EvaluationJson
         ["dram_bytes"] = l.Timing.DramBytes,
         ["mapping"] = new JsonObject
         {
-            ["pe_columns"] = l.Spatial.PeColumns.ToString(),
-            ["pe_rows"] = l.Spatial.PeRows.ToString(),
-            ["cores"] = l.Spatial.Cores.ToString(),
-            ["lanes"] = l.Spatial.Lanes.ToString(),
-            ["mac_ways"] = l.Spatial.MacWays.ToString(),
+            ["pe_columns"] = Snake(l.Spatial.PeColumns.ToString()),
+            ["pe_rows"] = Snake(l.Spatial.PeRows.ToString()),
+            ["cores"] = Snake(l.Spatial.Cores.ToString()),
+            ["lanes"] = Snake(l.Spatial.Lanes.ToString()),
+            ["mac_ways"] = Snake(l.Spatial.MacWays.ToString()),
             ["channel_chunk"] = l.Temporal.ChannelChunk,
             ["bands"] = l.Temporal.Bands,
             ["weight_tiles"] = l.Temporal.WeightTiles,
