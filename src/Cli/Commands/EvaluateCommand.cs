@@ -58,7 +58,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
 
         var path = result.GetValue(_accelerator) ?? throw new ConfigException("<command line>", null, "--accelerator", "required (or use --batch to read points from stdin)");
         var accelerator = AcceleratorFiles.LoadAccelerator(locator.UserPath(path));
-        space.Validate(accelerator.Config, (field, problem) => new ConfigException(accelerator.File, null, $"parameters.{field}", problem));
+        space.Validate(accelerator.Config, (field, problem) => new ConfigException(accelerator.File, accelerator.ParameterLines.GetValueOrDefault(field), $"parameters.{field}", problem));
         var tech = Technology.Load(accelerator.TechnologyFile);
         var scored = EvaluationSetup.CreateObjective(tech, workloads, baseline, budget).Score(accelerator.Config);
         if (result.GetValue(_format) == "json")
@@ -149,6 +149,7 @@ internal sealed class BatchEvaluation(CliStreams streams, TemplateSpace space, D
                 : throw new FormatException($"field '{key}': expected a number, got {node?.ToJsonString() ?? "null"}");
         }
 
-        return AcceleratorConfig.FromParameters(values, (field, problem) => new FormatException($"line {line.ToString(CultureInfo.InvariantCulture)}: field '{field}': {problem}"));
+        // The line number is in the error object already; the message names only the field.
+        return AcceleratorConfig.FromParameters(values, (field, problem) => new FormatException($"field '{field}': {problem}"));
     }
 }

@@ -3,7 +3,12 @@ using Apollo.Simulator.Configuration;
 namespace Apollo.Simulator.Template;
 
 /// <summary>A design point read from an accelerator YAML file, with the technology it names.</summary>
-public sealed record AcceleratorDefinition(string Name, string File, AcceleratorConfig Config, string TechnologyFile);
+/// <param name="Name">The design's name (default: the file name).</param>
+/// <param name="File">The file it was read from.</param>
+/// <param name="Config">The design point.</param>
+/// <param name="TechnologyFile">The technology file it names, resolved against its folder.</param>
+/// <param name="ParameterLines">The YAML line of each parameter, so later checks (e.g. against a space) can point at it.</param>
+public sealed record AcceleratorDefinition(string Name, string File, AcceleratorConfig Config, string TechnologyFile, IReadOnlyDictionary<string, int> ParameterLines);
 
 /// <summary>The template's parameter grid: for each parameter, its allowed values in ascending order.</summary>
 public sealed record TemplateSpace(string Name, string File, string TechnologyFile, IReadOnlyList<TemplateSpaceParameter> Parameters)
@@ -54,7 +59,8 @@ public static class AcceleratorFiles
             root.GetString("name", Path.GetFileNameWithoutExtension(path)),
             path,
             config,
-            ResolveTechnology(root, path));
+            ResolveTechnology(root, path),
+            parameters.Entries().ToDictionary(e => e.Key, e => e.Value.Line, StringComparer.Ordinal));
     }
 
     public static TemplateSpace LoadSpace(string path)
