@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Apollo.Reports.Tsne;
+using Apollo.Search;
 using Apollo.Search.Storage;
 using ScottPlot;
 
@@ -118,7 +119,7 @@ public sealed class ReportBuilder
         var perplexity = Math.Min(30, (n - 1) / 3.0);
         var result = new Tsne.Tsne(new TsneOptions(Perplexity: perplexity, Seed: seed)).Fit(
             data,
-            progress is null ? null : new Relay(p => progress.Report(new ReportProgress(name, p.Iteration, p.TotalIterations))),
+            progress is null ? null : new SynchronousProgress<TsneProgress>(p => progress.Report(new ReportProgress(name, p.Iteration, p.TotalIterations))),
             cancellation);
 
         var step = Math.Max(1, n / TrustworthinessSample);
@@ -180,9 +181,4 @@ public sealed class ReportBuilder
         new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
 
     private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
-
-    private sealed class Relay(Action<TsneProgress> report) : IProgress<TsneProgress>
-    {
-        public void Report(TsneProgress value) => report(value);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Apollo.Search;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
 using Apollo.Search.Studies;
@@ -53,7 +54,7 @@ public sealed class LocalSweep(CliStreams streams, StudySetup setup, OptimizerRe
             try
             {
                 var study = setup.Prepare(cell.Config, registry);
-                var outcome = study.Runner.Run(resume: true, new Reporter(s => board.Progress(cell, s)), cancellation);
+                var outcome = study.Runner.Run(resume: true, new SynchronousProgress<StudyState>(s => board.Progress(cell, s)), cancellation);
                 var interrupted = outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal);
                 board.Set(cell, interrupted ? CellPhase.Pending : CellPhase.Done, outcome.StopReason);
                 Line(string.Create(CultureInfo.InvariantCulture,
@@ -93,11 +94,5 @@ public sealed class LocalSweep(CliStreams streams, StudySetup setup, OptimizerRe
         }
 
         return final.Any(c => c.Phase == CellPhase.Failed) ? CommandErrors.Failure : CommandErrors.Ok;
-    }
-
-    /// <summary>Reports synchronously on the runner's thread.</summary>
-    private sealed class Reporter(Action<StudyState> report) : IProgress<StudyState>
-    {
-        public void Report(StudyState value) => report(value);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Apollo.Reports;
+using Apollo.Search;
 using Apollo.Search.Storage;
 using Spectre.Console;
 
@@ -57,7 +58,7 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("report", maxValue: 1);
-                    return builder.Build(studies, options, new Reporter(p =>
+                    return builder.Build(studies, options, new SynchronousProgress<ReportProgress>(p =>
                     {
                         task.Description = $"t-SNE {Markup.Escape(p.Stage)}";
                         task.MaxValue = Math.Max(1, p.TotalIterations);
@@ -68,7 +69,7 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
         else
         {
             var last = "";
-            result = builder.Build(studies, options, new Reporter(p =>
+            result = builder.Build(studies, options, new SynchronousProgress<ReportProgress>(p =>
             {
                 if (p.Stage != last)
                 {
@@ -86,10 +87,5 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
 
         console.MarkupLine($"report: [bold]{Markup.Escape(result.HtmlPath)}[/] ({result.Figures.Count} figures, PNG and SVG, and {Markup.Escape(Path.GetFileName(result.CsvPath))})");
         return result;
-    }
-
-    private sealed class Reporter(Action<ReportProgress> report) : IProgress<ReportProgress>
-    {
-        public void Report(ReportProgress value) => report(value);
     }
 }

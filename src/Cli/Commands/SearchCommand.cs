@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Apollo.Search;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
 using Apollo.Search.Studies;
@@ -76,7 +77,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
             .Start(ctx =>
             {
                 var task = ctx.AddTask("starting", maxValue: config.Trials);
-                return runner.Run(resume, new Reporter(s =>
+                return runner.Run(resume, new SynchronousProgress<StudyState>(s =>
                 {
                     task.Value = s.Trials;
                     task.Description = Describe(s);
@@ -87,7 +88,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
     {
         var next = 0;
         var step = Math.Max(1, config.Trials / 10);
-        return runner.Run(resume, new Reporter(s =>
+        return runner.Run(resume, new SynchronousProgress<StudyState>(s =>
         {
             if (s.Trials >= next || s.Trials >= s.RequestedTrials)
             {
@@ -99,10 +100,4 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
 
     private static string Describe(StudyState s) => string.Create(CultureInfo.InvariantCulture,
         $"trials {s.Trials}/{s.RequestedTrials}  feasible {(s.Trials == 0 ? 0 : 100.0 * s.Feasible / s.Trials):F1}%  best {s.BestReward:F4}");
-
-    /// <summary>Reports synchronously on the runner's thread, in order.</summary>
-    private sealed class Reporter(Action<StudyState> report) : IProgress<StudyState>
-    {
-        public void Report(StudyState value) => report(value);
-    }
 }

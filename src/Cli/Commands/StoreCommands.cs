@@ -147,12 +147,6 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
 
     private static JsonObject Json(TrialRecord t)
     {
-        var parameters = new JsonObject();
-        foreach (var (k, v) in t.Parameters)
-        {
-            parameters[k] = v;
-        }
-
         return new JsonObject
         {
             ["number"] = t.Number,
@@ -160,7 +154,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
             ["status"] = t.Status.ToString().ToLowerInvariant(),
             ["reward"] = t.Reward,
             ["area_mm2"] = t.AreaMm2,
-            ["parameters"] = parameters,
+            ["parameters"] = EvaluationJson.Object(t.Parameters),
             ["stage"] = t.Stage,
             ["level"] = t.Level,
             ["layer"] = t.Layer,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Apollo.Search;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
 using Apollo.Search.Studies;
@@ -145,7 +146,7 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         {
             var next = 0;
             var step = Math.Max(1, cell.Config.Trials / 10);
-            outcome = study.Runner.Run(resume: true, new LineReporter(s =>
+            outcome = study.Runner.Run(resume: true, new SynchronousProgress<StudyState>(s =>
             {
                 if (s.Trials >= next)
                 {
@@ -212,10 +213,4 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
     private static int Positive(int value, string option) => value >= 1 ? value : throw new ConfigException("<command line>", null, option, "must be at least 1");
 
     private static Argument<string> SweepArgument() => new("file") { Description = "Sweep YAML (see docs/sweeps.md)." };
-
-    /// <summary>Reports synchronously on the runner's thread.</summary>
-    private sealed class LineReporter(Action<StudyState> report) : IProgress<StudyState>
-    {
-        public void Report(StudyState value) => report(value);
-    }
 }

@@ -17,11 +17,7 @@ public static class EvaluationJson
     public static JsonObject Build(ScoredDesign scored, double? budget, bool perLayer)
     {
         var e = scored.Evaluation;
-        var accelerator = new JsonObject();
-        foreach (var (name, value) in e.Config.ToParameters())
-        {
-            accelerator[name] = value;
-        }
+        var accelerator = Object(e.Config.ToParameters());
 
         var breakdown = new JsonObject();
         foreach (var c in e.Area.Components)
@@ -63,6 +59,18 @@ public static class EvaluationJson
             ["workloads"] = workloads,
             ["infeasible"] = e.Infeasible is { } r ? Reason(r) : null,
         };
+    }
+
+    /// <summary>A JSON object of named numbers, in the given order (design parameters, for example).</summary>
+    public static JsonObject Object(IEnumerable<KeyValuePair<string, double>> values)
+    {
+        var obj = new JsonObject();
+        foreach (var (name, value) in values)
+        {
+            obj[name] = value;
+        }
+
+        return obj;
     }
 
     public static JsonObject Reason(InfeasibleReason r) => new()
