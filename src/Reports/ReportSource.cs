@@ -1,5 +1,5 @@
 using Apollo.Search.Storage;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Reports;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Apollo.Compiler.Evaluation;
 using Apollo.Compiler.Workloads;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using Apollo.Simulator.Template;
 using Spectre.Console;
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
 using Apollo.Compiler.Workloads;
 using Apollo.Search.Objective;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using Apollo.Simulator.Template;
 using Spectre.Console;
 

@@ -5,7 +5,7 @@ using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
 using Apollo.Search.Studies;
 using Apollo.Search.Sweeps;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;

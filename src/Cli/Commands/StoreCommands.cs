@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
 using Apollo.Search.Storage;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;

@@ -1,4 +1,4 @@
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Compiler.Workloads;
 

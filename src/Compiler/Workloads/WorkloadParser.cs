@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Compiler.Workloads;
 

@@ -1,5 +1,5 @@
 using Apollo.Search.Space;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Search.Optimizers;
 

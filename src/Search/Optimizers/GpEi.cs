@@ -1,6 +1,6 @@
 using Apollo.Search.Optimizers.Gp;
 using Apollo.Search.Space;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Search.Optimizers;
 

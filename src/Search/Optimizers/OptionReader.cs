@@ -1,5 +1,5 @@
 using System.Globalization;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Search.Optimizers;
 

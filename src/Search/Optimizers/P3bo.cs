@@ -1,6 +1,6 @@
 using System.Globalization;
 using Apollo.Search.Space;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using MathNet.Numerics.Distributions;
 
 namespace Apollo.Search.Optimizers;

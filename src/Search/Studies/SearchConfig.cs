@@ -1,7 +1,7 @@
 using System.Globalization;
 using Apollo.Compiler.Workloads;
 using Apollo.Search.Optimizers;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Search.Studies;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Apollo.Search.Objective;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Search.Studies;
 

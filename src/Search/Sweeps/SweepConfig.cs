@@ -2,7 +2,7 @@ using System.Globalization;
 using Apollo.Compiler.Workloads;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Studies;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Search.Sweeps;
 

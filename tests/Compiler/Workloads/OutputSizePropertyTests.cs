@@ -1,6 +1,6 @@
 using System.Globalization;
 using Apollo.Compiler.Workloads;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using FsCheck;
 using FsCheck.Xunit;
 

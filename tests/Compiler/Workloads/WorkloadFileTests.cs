@@ -1,5 +1,5 @@
 using Apollo.Compiler.Workloads;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 
 namespace Apollo.Compiler.Tests.Workloads;
 

@@ -1,5 +1,5 @@
 using Apollo.Search.Optimizers;
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using Apollo.Testing;
 
 namespace Apollo.Search.Tests.Optimizers;

@@ -1,4 +1,4 @@
-using Apollo.Simulator.Configuration;
+using Apollo.Configuration;
 using Apollo.Simulator.Template;
 using Apollo.Testing;
 

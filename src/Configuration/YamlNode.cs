@@ -2,7 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Apollo.Simulator.Configuration;
+namespace Apollo.Configuration;
 
 /// <summary>
 /// Typed, error-reporting access to a YAML document. Every accessor knows the file and the dotted

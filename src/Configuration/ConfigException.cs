@@ -1,4 +1,4 @@
-namespace Apollo.Simulator.Configuration;
+namespace Apollo.Configuration;
 
 /// <summary>
 /// A user-facing configuration error: names the file, the line (when the YAML parser gives one),
