@@ -1,5 +1,5 @@
-using Apollo.Search.Storage;
 using Apollo.Configuration;
+using Apollo.Search.Storage;
 
 namespace Apollo.Reports;
 

@@ -4,8 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
 using Apollo.Compiler.Workloads;
-using Apollo.Search.Objective;
 using Apollo.Configuration;
+using Apollo.Search.Objective;
 using Apollo.Simulator.Template;
 using Spectre.Console;
 

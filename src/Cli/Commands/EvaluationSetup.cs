@@ -1,7 +1,7 @@
 using Apollo.Compiler.Evaluation;
 using Apollo.Compiler.Workloads;
-using Apollo.Search.Objective;
 using Apollo.Configuration;
+using Apollo.Search.Objective;
 using Apollo.Simulator.Template;
 
 namespace Apollo.Cli.Commands;

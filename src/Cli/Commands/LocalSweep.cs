@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Apollo.Configuration;
 using Apollo.Search;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
 using Apollo.Search.Studies;
 using Apollo.Search.Sweeps;
-using Apollo.Configuration;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;

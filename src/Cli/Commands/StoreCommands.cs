@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
-using Apollo.Search.Storage;
 using Apollo.Configuration;
+using Apollo.Search.Storage;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;

@@ -1,7 +1,7 @@
 using Apollo.Compiler.Workloads;
+using Apollo.Configuration;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Studies;
-using Apollo.Configuration;
 using Apollo.Simulator.Template;
 
 namespace Apollo.Cli.Commands;

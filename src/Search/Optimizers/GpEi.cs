@@ -1,6 +1,6 @@
+using Apollo.Configuration;
 using Apollo.Search.Optimizers.Gp;
 using Apollo.Search.Space;
-using Apollo.Configuration;
 
 namespace Apollo.Search.Optimizers;
 

@@ -1,5 +1,5 @@
-using Apollo.Search.Space;
 using Apollo.Configuration;
+using Apollo.Search.Space;
 
 namespace Apollo.Search.Optimizers;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Apollo.Search.Space;
 using Apollo.Configuration;
+using Apollo.Search.Space;
 using MathNet.Numerics.Distributions;
 
 namespace Apollo.Search.Optimizers;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Apollo.Compiler.Workloads;
-using Apollo.Search.Optimizers;
 using Apollo.Configuration;
+using Apollo.Search.Optimizers;
 
 namespace Apollo.Search.Studies;
 

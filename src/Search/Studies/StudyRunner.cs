@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Apollo.Configuration;
 using Apollo.Search.Objective;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
-using Apollo.Configuration;
 
 namespace Apollo.Search.Studies;
 

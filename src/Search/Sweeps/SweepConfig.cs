@@ -1,8 +1,8 @@
 using System.Globalization;
 using Apollo.Compiler.Workloads;
+using Apollo.Configuration;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Studies;
-using Apollo.Configuration;
 
 namespace Apollo.Search.Sweeps;
 

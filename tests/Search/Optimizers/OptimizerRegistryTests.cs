@@ -1,5 +1,5 @@
-using Apollo.Search.Optimizers;
 using Apollo.Configuration;
+using Apollo.Search.Optimizers;
 using Apollo.Testing;
 
 namespace Apollo.Search.Tests.Optimizers;

@@ -1,6 +1,6 @@
+using Apollo.Configuration;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Space;
-using Apollo.Configuration;
 using Apollo.Testing;
 
 namespace Apollo.Search.Tests.Optimizers;
