@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Apollo.Testing;
 using Microsoft.Data.Sqlite;
@@ -84,6 +85,17 @@ public sealed partial class ReportCommandTests : IDisposable
         Assert.Equal(4, lines.Length);
         Assert.Contains(lines, l => l.StartsWith("| evolution | 6.8 | 1 | 150 |", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("| random | 6.8 | 1 | 150 |", StringComparison.Ordinal));
+
+        var csv = await CliRunner.Run("summary", db, "--format", "csv");
+        Assert.True(csv.ExitCode == 0, csv.Error);
+        var rows = csv.Out.Trim().Split('\n');
+        Assert.Equal("optimizer,budget_mm2,runs,trials_per_run,median_best,q1_best,q3_best,min_best,max_best,feasible_fraction,median_wall_s", rows[0]);
+        Assert.Equal(3, rows.Length);
+        foreach (var row in rows[1..])
+        {
+            // Every cell after the optimizer's name is a plain number: units are in the header and the docs.
+            Assert.All(row.Split(',')[1..], cell => Assert.True(double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _), cell));
+        }
     }
 
     [Fact]

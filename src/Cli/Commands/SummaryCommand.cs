@@ -36,6 +36,10 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
         return command;
     }
 
+    /// <summary>Columns of the CSV form; docs/reports.md gives their units.</summary>
+    private static readonly string[] CsvHeader =
+        ["optimizer", "budget_mm2", "runs", "trials_per_run", "median_best", "q1_best", "q3_best", "min_best", "max_best", "feasible_fraction", "median_wall_s"];
+
     public static string Render(IReadOnlyList<StudyTrials> studies, bool csv)
     {
         var rows = studies.GroupBy(s => (s.Optimizer, s.BudgetMm2))
@@ -46,26 +50,24 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
                 var trials = g.Sum(s => s.Trials.Count);
                 var feasible = g.Sum(s => s.Trials.Count(t => t.Status == TrialStatus.Completed));
                 var seconds = g.Select(StudySeconds).OrderBy(v => v).ToArray();
-                return string.Create(CultureInfo.InvariantCulture, $"{g.Key.Optimizer}|{g.Key.BudgetMm2:G}|{best.Length}|{trials / best.Length}|{Statistics.Quantile(best, 0.5):F3}|{Statistics.Quantile(best, 0.25):F3}|{Statistics.Quantile(best, 0.75):F3}|{best[0]:F3}|{best[^1]:F3}|{(double)feasible / Math.Max(1, trials):P1}|{Statistics.Quantile(seconds, 0.5):F1}");
-            });
-        var header = "optimizer|budget mm²|runs|trials per run|median best|Q1|Q3|min|max|feasible|median wall s";
-        var text = new StringBuilder();
+                return new SummaryRow(g.Key.Optimizer, g.Key.BudgetMm2, best.Length, trials / best.Length, Statistics.Quantile(best, 0.5),
+                    Statistics.Quantile(best, 0.25), Statistics.Quantile(best, 0.75), best[0], best[^1], (double)feasible / Math.Max(1, trials),
+                    Statistics.Quantile(seconds, 0.5));
+            })
+            .ToList();
         if (csv)
         {
-            text.AppendLine(header.Replace('|', ','));
-            foreach (var row in rows)
-            {
-                text.AppendLine(row.Replace("|", ",", StringComparison.Ordinal));
-            }
+            return CsvTable.Render(CsvHeader, rows.Select(r => (IReadOnlyList<object?>)
+                [r.Optimizer, r.BudgetMm2, r.Runs, r.TrialsPerRun, r.Median, r.Q1, r.Q3, r.Min, r.Max, r.FeasibleFraction, r.MedianWallSeconds]));
         }
-        else
+
+        var text = new StringBuilder();
+        text.AppendLine("| optimizer | budget mm² | runs | trials per run | median best | Q1 | Q3 | min | max | feasible | median wall s |");
+        text.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", CsvHeader.Length)));
+        foreach (var r in rows)
         {
-            text.AppendLine("| " + header.Replace("|", " | ", StringComparison.Ordinal) + " |");
-            text.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", header.Split('|').Length)));
-            foreach (var row in rows)
-            {
-                text.AppendLine("| " + row.Replace("|", " | ", StringComparison.Ordinal) + " |");
-            }
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Optimizer} | {r.BudgetMm2:G} | {r.Runs} | {r.TrialsPerRun} | {r.Median:F3} | {r.Q1:F3} | {r.Q3:F3} | {r.Min:F3} | {r.Max:F3} | {r.FeasibleFraction:P1} | {r.MedianWallSeconds:F1} |"));
         }
 
         return text.ToString();
@@ -78,3 +80,17 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
     private static double StudySeconds(StudyTrials s) =>
         s.Trials.Count == 0 ? 0 : (s.Trials[^1].FinishedAt - s.Trials[0].FinishedAt).TotalSeconds + (s.Trials[0].EvaluationMilliseconds / 1e3);
 }
+
+/// <summary>One optimizer × budget line of <c>apollo summary</c>.</summary>
+internal sealed record SummaryRow(
+    string Optimizer,
+    double BudgetMm2,
+    int Runs,
+    int TrialsPerRun,
+    double Median,
+    double Q1,
+    double Q3,
+    double Min,
+    double Max,
+    double FeasibleFraction,
+    double MedianWallSeconds);

@@ -86,8 +86,7 @@ public static class EvaluationJson
     };
 
     /// <summary>Enum names in the snake_case of every other JSON value: OutputChannels → output_channels.</summary>
-    private static string Snake(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+    private static string Snake(string pascal) => JsonNamingPolicy.SnakeCaseLower.ConvertName(pascal);
 
     private static JsonObject Layer(MappedLayer l) => new()
     {
