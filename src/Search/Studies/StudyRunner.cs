@@ -52,7 +52,7 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             study = store.CreateStudy(new StudyDefinition(config.Study, config.Optimizer, config.Seed, config.AreaBudgetMm2, config.Trials, config.BatchSize, config.Snapshot()));
         }
 
-        var optimizer = registry.Create(config.Optimizer, adapter.Space, config.Seed, config.OptimizerOptions);
+        var optimizer = registry.Create(config.Optimizer, adapter.Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
         var evaluator = new TrialEvaluator(adapter, objective);
         var tracker = new BestTracker();
         Replay(config.File, optimizer, evaluator, stored, tracker);
