@@ -86,6 +86,7 @@ public sealed partial class ReportCommandTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("| random | 6.8 | 1 | 150 |", StringComparison.Ordinal));
     }
 
+    [Trait("Category", "System")] // installs and runs Chromium
     [Fact]
     public async Task Report_opens_in_a_real_browser_with_every_image_loaded()
     {
