@@ -10,6 +10,8 @@ namespace Apollo.Search.Tests.Optimizers;
 /// Pins the exact trials p3bo suggests for a seed, so that refactoring how the ensemble is built
 /// (members through the registry) cannot change a study silently: a stored study must still resume.
 /// The hashes were recorded before members were built through the registry.
+/// The gp-ei member's math comes from the runtime's libm (docs/optimizers.md, Determinism), so on
+/// another OS or runtime the hashes may need re-recording — from a build before any change to p3bo.
 /// </summary>
 public sealed class P3boPinTests
 {

@@ -83,18 +83,4 @@ public sealed class StopRuleTests
         Assert.Equal(interrupted.Message, interrupted.ToString());
         Assert.Contains("space exhausted", new StopReason.SpaceExhausted().Message, StringComparison.Ordinal);
     }
-
-    /// <summary>A clock that moves only when told to.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(_ticks);
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }
