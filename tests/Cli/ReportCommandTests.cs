@@ -98,6 +98,7 @@ public sealed partial class ReportCommandTests : IDisposable
         }
     }
 
+    [Trait("Category", "System")] // installs and runs Chromium
     [Fact]
     public async Task Report_opens_in_a_real_browser_with_every_image_loaded()
     {

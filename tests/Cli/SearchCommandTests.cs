@@ -140,6 +140,7 @@ public sealed class SearchCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "bad.db")));
     }
 
+    [Trait("Category", "System")] // starts and SIGKILLs a real apollo process
     [Fact]
     public async Task A_run_killed_with_sigkill_resumes_to_the_same_trials_as_an_uninterrupted_run()
     {
@@ -185,6 +186,7 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Equal(Fingerprint(Trials(Path.Combine(_dir, "reference.db"), "reference")), Fingerprint(afterKill));
     }
 
+    [Trait("Category", "System")] // starts a real apollo process and sends it SIGTERM
     [Fact]
     public async Task Sigterm_stops_after_the_in_flight_batch_and_the_study_resumes()
     {

@@ -11,6 +11,7 @@ namespace Apollo.Cli.Tests;
 /// munge (as root), the sweep is submitted as a job array whose tasks run this build's apollo.dll, and the shards
 /// are merged. The daemons are stopped again unless they were already running before the test.
 /// </summary>
+[Trait("Category", "System")] // needs root and a local Slurm cluster; excluded from the quick loop
 public sealed class SlurmSweepTests : IDisposable
 {
     private static readonly string Script = Path.Combine(RepositoryPaths.Root, "experiments", "slurm", "local-cluster.sh");

@@ -55,8 +55,8 @@ public sealed class LocalSweep(CliStreams streams, StudySetup setup, OptimizerRe
             {
                 var study = setup.Prepare(cell.Config, registry);
                 var outcome = study.Runner.Run(resume: true, new SynchronousProgress<StudyState>(s => board.Progress(cell, s)), cancellation);
-                var interrupted = outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal);
-                board.Set(cell, interrupted ? CellPhase.Pending : CellPhase.Done, outcome.StopReason);
+                var interrupted = outcome.StopReason is StopReason.Interrupted;
+                board.Set(cell, interrupted ? CellPhase.Pending : CellPhase.Done, outcome.StopReason.Message);
                 Line(string.Create(CultureInfo.InvariantCulture,
                     $"{(interrupted ? "stopped" : "done")} {cell.Name}: {outcome.State.Trials}/{cell.Config.Trials} trials, best {outcome.State.BestReward:F4}, {outcome.State.Elapsed.TotalSeconds:F1} s; {board.Counts()}"));
             }

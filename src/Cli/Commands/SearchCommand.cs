@@ -67,7 +67,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
             ReportCommand.Write(streams, studies, new Apollo.Reports.ReportOptions(ReportCommand.DefaultOutput(config.Database), Seed: config.Seed), cancellation);
         }
 
-        return outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal) ? CommandErrors.Interrupted : CommandErrors.Ok;
+        return outcome.StopReason is StopReason.Interrupted ? CommandErrors.Interrupted : CommandErrors.Ok;
     }
 
     private static StudyOutcome RunWithProgressBar(IAnsiConsole console, StudyRunner runner, SearchConfig config, bool resume, CancellationToken cancellation) =>

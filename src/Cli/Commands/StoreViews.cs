@@ -12,7 +12,7 @@ public static class StoreViews
     {
         var s = outcome.State;
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"stopped: {outcome.StopReason}; {s.Trials} trials ({outcome.ResumedTrials} resumed), {s.Feasible} feasible, {s.Elapsed.TotalSeconds:F1} s")));
+            $"stopped: {outcome.StopReason.Message}; {s.Trials} trials ({outcome.ResumedTrials} resumed), {s.Feasible} feasible, {s.Elapsed.TotalSeconds:F1} s")));
         if (outcome.Best is { } best)
         {
             WriteTrial(console, $"best design (trial {best.Number})", best);

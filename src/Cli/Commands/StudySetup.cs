@@ -27,7 +27,7 @@ public sealed class StudySetup(TimeProvider clock)
             throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
         }
 
-        _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, config.OptimizerOptions);
+        _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
         var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights);
         return new PreparedStudy(config, new StudyRunner(config, new DesignSpaceAdapter(template), objective, registry, clock), template, workloads.Count);
     }

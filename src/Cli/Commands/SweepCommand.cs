@@ -162,7 +162,7 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         }
 
         StoreViews.WriteOutcome(streams.CreateConsole(), outcome, cell.Config.Database);
-        return outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal) ? CommandErrors.Interrupted : CommandErrors.Ok;
+        return outcome.StopReason is StopReason.Interrupted ? CommandErrors.Interrupted : CommandErrors.Ok;
     }
 
     private int Submit(SweepConfig sweep, SlurmOptions options, string? apolloCommand, bool dryRun)

@@ -3,6 +3,16 @@ using Apollo.Search.Space;
 
 namespace Apollo.Search.Optimizers;
 
+/// <summary>Which observations form <see cref="Evolution"/>'s population (YAML <c>survivors: latest | best</c>).</summary>
+public enum SurvivorSelection
+{
+    /// <summary>The k most recent observations (regularized/aging evolution).</summary>
+    Latest,
+
+    /// <summary>The k best, ties to the most recent.</summary>
+    Best,
+}
+
 /// <summary>
 /// Options of <see cref="Evolution"/> (YAML keys in snake_case).
 /// </summary>
@@ -10,13 +20,13 @@ namespace Apollo.Search.Optimizers;
 /// <param name="CrossoverRate">Probability that a child is a uniform crossover of its two parents rather than a copy of the first (<c>crossover_rate</c>, [0, 1], default 0.9).</param>
 /// <param name="MutationProbability">Per-gene probability of replacing a value by a different one (<c>mutation_probability</c>, [0, 1], default 0.1).</param>
 /// <param name="TournamentSize">Individuals drawn (with replacement) per tournament (<c>tournament_size</c>, 1..population, default 3).</param>
-/// <param name="Survivors">"latest": the population is the k most recent observations (regularized/aging evolution); "best": the k best, ties to the most recent (<c>survivors</c>, default latest).</param>
+/// <param name="Survivors"><see cref="SurvivorSelection.Latest"/>: the population is the k most recent observations (regularized/aging evolution); <see cref="SurvivorSelection.Best"/>: the k best, ties to the most recent (<c>survivors: latest | best</c>, default latest).</param>
 public sealed record EvolutionOptions(
     int Population = 32,
     double CrossoverRate = 0.9,
     double MutationProbability = 0.1,
     int TournamentSize = 3,
-    string Survivors = "latest")
+    SurvivorSelection Survivors = SurvivorSelection.Latest) : IOptimizerOptions
 {
     internal static readonly string[] Keys = ["population", "crossover_rate", "mutation_probability", "tournament_size", "survivors"];
 
@@ -32,13 +42,13 @@ public sealed record EvolutionOptions(
             OptionReader.Double(node, "crossover_rate", d.CrossoverRate, 0, 1),
             OptionReader.Double(node, "mutation_probability", d.MutationProbability, 0, 1),
             OptionReader.Int(node, "tournament_size", d.TournamentSize, 1, population),
-            OptionReader.Choice(node, "survivors", d.Survivors, "latest", "best"));
+            OptionReader.Choice(node, "survivors", d.Survivors));
     }
 
     internal void Validate()
     {
         if (Population < 2 || CrossoverRate is < 0 or > 1 || MutationProbability is < 0 or > 1
-            || TournamentSize < 1 || TournamentSize > Population || Survivors is not ("latest" or "best"))
+            || TournamentSize < 1 || TournamentSize > Population || !Enum.IsDefined(Survivors))
         {
             throw new ArgumentException($"Invalid evolution options: {this}.");
         }
@@ -105,7 +115,7 @@ public sealed class Evolution : IOptimizer
     private List<Observation> Population()
     {
         var all = _history.Observations;
-        if (_options.Survivors == "latest")
+        if (_options.Survivors == SurvivorSelection.Latest)
         {
             return all.Skip(Math.Max(0, all.Count - _options.Population)).ToList();
         }

@@ -4,9 +4,19 @@ using Apollo.Search.Space;
 
 namespace Apollo.Search.Optimizers;
 
+/// <summary>How <see cref="GpEi"/> treats infeasible trials (YAML <c>infeasible: impute | feasibility</c>).</summary>
+public enum InfeasibleHandling
+{
+    /// <summary>Vizier-style: infeasible trials enter the regression with a label below every feasible one.</summary>
+    Impute,
+
+    /// <summary>EI × P(feasible) from a separate GP classifier.</summary>
+    Feasibility,
+}
+
 /// <summary>Options of <see cref="GpEi"/> (YAML keys in snake_case).</summary>
 /// <param name="InitialRandom">Uniform random points before the model is used (<c>initial_random</c>, 1..10000, default 10).</param>
-/// <param name="Infeasible">"impute" (Vizier-style: infeasible trials enter the regression with a label below every feasible one) or "feasibility" (EI × P(feasible) from a separate GP classifier) (<c>infeasible</c>, default impute).</param>
+/// <param name="Infeasible"><see cref="InfeasibleHandling.Impute"/> (Vizier-style: infeasible trials enter the regression with a label below every feasible one) or <see cref="InfeasibleHandling.Feasibility"/> (EI × P(feasible) from a separate GP classifier) (<c>infeasible: impute | feasibility</c>, default impute).</param>
 /// <param name="MaxTrainingPoints">Bound on the GP training set: the best half plus the most recent (<c>max_training_points</c>, 16..4000, default 512).</param>
 /// <param name="FitPoints">Points used for the hyperparameter fit, chosen the same way (<c>fit_points</c>, 8..max_training_points, default 128: a fit costs O(fit_points³) per L-BFGS step, and 128 points pin down 12 hyperparameters well).</param>
 /// <param name="RefitEvery">Once the data set has more than 50 points, hyperparameters are refitted when it grew by max(refit_every, 5 %) points; always before (<c>refit_every</c>, 1..10000, default 25).</param>
@@ -15,13 +25,13 @@ namespace Apollo.Search.Optimizers;
 /// <param name="LocalStarts">Best observed points from which the local (one/two-gene) search starts, besides the best random candidate (<c>local_starts</c>, 0..100, default 3).</param>
 public sealed record GpEiOptions(
     int InitialRandom = 10,
-    string Infeasible = "impute",
+    InfeasibleHandling Infeasible = InfeasibleHandling.Impute,
     int MaxTrainingPoints = 512,
     int FitPoints = 128,
     int RefitEvery = 25,
     int Restarts = 1,
     int Candidates = 500,
-    int LocalStarts = 3)
+    int LocalStarts = 3) : IOptimizerOptions
 {
     internal static readonly string[] Keys =
         ["initial_random", "infeasible", "max_training_points", "fit_points", "refit_every", "restarts", "candidates", "local_starts"];
@@ -35,7 +45,7 @@ public sealed record GpEiOptions(
         var max = OptionReader.Int(node, "max_training_points", d.MaxTrainingPoints, 16, 4000);
         return new GpEiOptions(
             OptionReader.Int(node, "initial_random", d.InitialRandom, 1, 10_000),
-            OptionReader.Choice(node, "infeasible", d.Infeasible, "impute", "feasibility"),
+            OptionReader.Choice(node, "infeasible", d.Infeasible),
             max,
             OptionReader.Int(node, "fit_points", Math.Min(d.FitPoints, max), 8, max),
             OptionReader.Int(node, "refit_every", d.RefitEvery, 1, 10_000),
@@ -46,7 +56,7 @@ public sealed record GpEiOptions(
 
     internal void Validate()
     {
-        if (InitialRandom < 1 || Infeasible is not ("impute" or "feasibility") || MaxTrainingPoints < 16
+        if (InitialRandom < 1 || !Enum.IsDefined(Infeasible) || MaxTrainingPoints < 16
             || FitPoints < 8 || FitPoints > MaxTrainingPoints || RefitEvery < 1 || Restarts < 0 || Candidates < 10 || LocalStarts < 0)
         {
             throw new ArgumentException($"Invalid gp-ei options: {this}.");
@@ -96,7 +106,7 @@ public sealed class GpEi : IOptimizer
         _history = new History(space);
         _rng = new Random(seed);
         _regression = new Surrogate(_options.MaxTrainingPoints, _options.FitPoints, _options.RefitEvery, _options.Restarts, standardize: true);
-        if (_options.Infeasible == "feasibility")
+        if (_options.Infeasible == InfeasibleHandling.Feasibility)
         {
             _classifier = new Surrogate(_options.MaxTrainingPoints, _options.FitPoints, _options.RefitEvery, _options.Restarts, standardize: false);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Apollo.Configuration;
 
 namespace Apollo.Search.Optimizers;
@@ -57,8 +58,27 @@ internal static class OptionReader
 
     public static bool Bool(YamlNode? node, string key, bool fallback) => node?.TryGet(key)?.AsBool() ?? fallback;
 
-    public static string Choice(YamlNode? node, string key, string fallback, params string[] allowed) =>
-        node?.TryGet(key)?.AsChoice(allowed) ?? fallback;
+    /// <summary>
+    /// A choice spelled as the snake_case of one of <typeparamref name="TEnum"/>'s members
+    /// (<see cref="Spelling{TEnum}"/>); anything else throws a <see cref="ConfigException"/> that lists the allowed values.
+    /// </summary>
+    public static TEnum Choice<TEnum>(YamlNode? node, string key, TEnum fallback)
+        where TEnum : struct, Enum
+    {
+        var child = node?.TryGet(key);
+        if (child is null)
+        {
+            return fallback;
+        }
+
+        var values = Enum.GetValues<TEnum>();
+        var spellings = values.Select(Spelling).ToArray();
+        return values[Array.IndexOf(spellings, child.AsChoice(spellings))];
+    }
+
+    /// <summary>How a choice is written in YAML and docs: <c>Feasibility</c> → <c>feasibility</c>, <c>LatestFirst</c> → <c>latest_first</c>.</summary>
+    public static string Spelling<TEnum>(TEnum value)
+        where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     private static string F(double v) => v.ToString("G", CultureInfo.InvariantCulture);
 }

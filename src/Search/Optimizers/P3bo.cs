@@ -6,13 +6,11 @@ using MathNet.Numerics.Distributions;
 namespace Apollo.Search.Optimizers;
 
 /// <summary>
-/// One ensemble member of <see cref="P3bo"/>: an optimizer name ("evolution", "gp-ei" or
-/// "random") and its typed options (null = that optimizer's defaults).
+/// One ensemble member of <see cref="P3bo"/>: an optimizer name from the ensemble's registry
+/// (<see cref="OptimizerRegistry.EnsembleMembers"/>: "evolution", "gp-ei" or "random") and its typed
+/// options (null = that optimizer's defaults).
 /// </summary>
-public sealed record P3boMemberSpec(string Optimizer, EvolutionOptions? Evolution = null, GpEiOptions? GpEi = null)
-{
-    internal static readonly string[] Kinds = ["evolution", "gp-ei", "random"];
-}
+public sealed record P3boMemberSpec(string Optimizer, IOptimizerOptions? Options = null);
 
 /// <summary>Options of <see cref="P3bo"/> (YAML keys in snake_case).</summary>
 /// <param name="Members">Ensemble (<c>members</c>: a list of <c>{optimizer: name, options: {...}}</c>); null = <see cref="DefaultMembers"/>.</param>
@@ -25,7 +23,7 @@ public sealed record P3boOptions(
     double Temperature = 0.5,
     double Decay = 0.8,
     bool Adaptive = false,
-    int AdaptEvery = 5)
+    int AdaptEvery = 5) : IOptimizerOptions
 {
     internal static readonly string[] Keys = ["members", "temperature", "decay", "adaptive", "adapt_every"];
 
@@ -35,61 +33,52 @@ public sealed record P3boOptions(
     /// </summary>
     public static IReadOnlyList<P3boMemberSpec> DefaultMembers { get; } =
     [
-        new("evolution", Evolution: new EvolutionOptions(MutationProbability: 0.05)),
-        new("evolution", Evolution: new EvolutionOptions(MutationProbability: 0.2)),
-        new("gp-ei", GpEi: new GpEiOptions(MaxTrainingPoints: 256, FitPoints: 128, RefitEvery: 50, Candidates: 300, LocalStarts: 2)),
+        new("evolution", new EvolutionOptions(MutationProbability: 0.05)),
+        new("evolution", new EvolutionOptions(MutationProbability: 0.2)),
+        new("gp-ei", new GpEiOptions(MaxTrainingPoints: 256, FitPoints: 128, RefitEvery: 50, Candidates: 300, LocalStarts: 2)),
         new("random"),
     ];
 
     public IReadOnlyList<P3boMemberSpec> EffectiveMembers => Members ?? DefaultMembers;
 
-    /// <summary>Reads options from YAML; null means all defaults.</summary>
-    /// <exception cref="ConfigException">Unknown key, unknown member optimizer, or value out of range.</exception>
-    public static P3boOptions Parse(YamlNode? node)
+    /// <summary>Reads options from YAML (null means all defaults); each member's options are parsed by its entry in <paramref name="registry"/>.</summary>
+    /// <exception cref="ConfigException">Unknown key, a member optimizer not in <paramref name="registry"/>, or value out of range.</exception>
+    public static P3boOptions Parse(YamlNode? node, OptimizerRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         OptionReader.CheckKeys(node, Keys);
         var d = new P3boOptions();
-        List<P3boMemberSpec>? members = null;
+        List<P3boMemberSpec>? specs = null;
         if (node?.TryGet("members") is { } list)
         {
-            members = [];
+            specs = [];
             foreach (var item in list.Items())
             {
                 OptionReader.CheckKeys(item, "optimizer", "options");
-                var kind = item.Get("optimizer").AsChoice(P3boMemberSpec.Kinds);
-                var options = item.TryGet("options");
-                members.Add(kind switch
-                {
-                    "evolution" => new P3boMemberSpec(kind, Evolution: EvolutionOptions.Parse(options)),
-                    "gp-ei" => new P3boMemberSpec(kind, GpEi: GpEiOptions.Parse(options)),
-                    _ => ParseRandom(kind, options),
-                });
+                var nameNode = item.Get("optimizer");
+                var name = nameNode.AsString();
+                var entry = registry.Find(name)
+                    ?? throw nameNode.Error($"'{name}' cannot be a p3bo member; valid members: {string.Join(", ", registry.Names)}");
+                specs.Add(new P3boMemberSpec(name, entry.Parse(item.TryGet("options"))));
             }
 
-            if (members.Count == 0)
+            if (specs.Count == 0)
             {
                 throw list.Error("p3bo needs at least one member");
             }
         }
 
         return new P3boOptions(
-            members,
+            specs,
             OptionReader.Double(node, "temperature", d.Temperature, 0, 100, minExclusive: true),
             OptionReader.Double(node, "decay", d.Decay, 0, 1),
             OptionReader.Bool(node, "adaptive", d.Adaptive),
             OptionReader.Int(node, "adapt_every", d.AdaptEvery, 1, 10_000));
     }
 
-    private static P3boMemberSpec ParseRandom(string kind, YamlNode? options)
-    {
-        OptionReader.CheckKeys(options);
-        return new P3boMemberSpec(kind);
-    }
-
     internal void Validate()
     {
-        if (EffectiveMembers.Count == 0 || EffectiveMembers.Any(m => !P3boMemberSpec.Kinds.Contains(m.Optimizer))
-            || !(Temperature > 0) || Decay is < 0 or > 1 || AdaptEvery < 1)
+        if (EffectiveMembers.Count == 0 || !(Temperature > 0) || Decay is < 0 or > 1 || AdaptEvery < 1)
         {
             throw new ArgumentException($"Invalid p3bo options: {this}.");
         }
@@ -119,13 +108,22 @@ public sealed class P3bo : IOptimizer
     private readonly List<Member> _members = [];
     private readonly Dictionary<long, Member> _proposedBy = [];
     private readonly Dictionary<string, int> _nextOrdinal = new(StringComparer.Ordinal);
+    private readonly OptimizerRegistry _registry;
     private int _rounds;
 
-    public P3bo(SearchSpace space, int seed, P3boOptions? options = null)
+    /// <summary>Builds the ensemble; each member is made by its entry in <paramref name="registry"/> (default <see cref="OptimizerRegistry.EnsembleMembers"/>).</summary>
+    /// <exception cref="ArgumentException">Invalid options, a member name not in the registry, or member options of another optimizer.</exception>
+    public P3bo(SearchSpace space, int seed, P3boOptions? options = null, OptimizerRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(space);
         _options = options ?? new P3boOptions();
         _options.Validate();
+        _registry = registry ?? OptimizerRegistry.EnsembleMembers;
+        if (_options.EffectiveMembers.FirstOrDefault(m => _registry.Find(m.Optimizer) is null) is { } unknown)
+        {
+            throw new ArgumentException($"'{unknown.Optimizer}' cannot be a p3bo member; valid members: {string.Join(", ", _registry.Names)}", nameof(options));
+        }
+
         _history = new History(space);
         _rng = new Random(seed);
         foreach (var spec in _options.EffectiveMembers)
@@ -252,14 +250,13 @@ public sealed class P3bo : IOptimizer
     private P3boMemberSpec Mutate(P3boMemberSpec spec)
     {
         double Factor() => Math.Exp(Normal.Sample(_rng, 0, 0.3));
-        switch (spec.Optimizer)
+        switch (spec.Options)
         {
-            case "evolution":
-                var e = spec.Evolution ?? new EvolutionOptions();
+            case EvolutionOptions e:
                 var population = Math.Clamp((int)Math.Round(e.Population * Factor()), 4, 256);
                 return spec with
                 {
-                    Evolution = e with
+                    Options = e with
                     {
                         Population = population,
                         MutationProbability = Math.Clamp(e.MutationProbability * Factor(), 0.01, 0.5),
@@ -267,33 +264,30 @@ public sealed class P3bo : IOptimizer
                         TournamentSize = Math.Clamp(e.TournamentSize + _rng.Next(-1, 2), 1, population),
                     },
                 };
-            case "gp-ei":
-                var g = spec.GpEi ?? new GpEiOptions();
+            case GpEiOptions g:
                 return spec with
                 {
-                    GpEi = g with
+                    Options = g with
                     {
                         Candidates = Math.Clamp((int)Math.Round(g.Candidates * Factor()), 50, 5000),
                         LocalStarts = Math.Clamp(g.LocalStarts + _rng.Next(-1, 2), 0, 10),
                     },
                 };
             default:
-                return spec;
+                return spec; // no hyperparameters to perturb (random)
         }
     }
 
+    /// <summary>Builds a member through the registry; its spec keeps the resolved options, so adaptation can perturb them.</summary>
     private Member CreateMember(P3boMemberSpec spec, double credit)
     {
         var seed = _rng.Next();
-        IOptimizer optimizer = spec.Optimizer switch
-        {
-            "evolution" => new Evolution(_history.Space, seed, spec.Evolution),
-            "gp-ei" => new GpEi(_history.Space, seed, spec.GpEi),
-            _ => new RandomSearch(_history.Space, seed),
-        };
+        var entry = _registry.Find(spec.Optimizer)!;
+        var options = spec.Options ?? entry.Parse(null);
+        var optimizer = entry.Create(_history.Space, seed, options);
         var ordinal = _nextOrdinal.GetValueOrDefault(spec.Optimizer) + 1;
         _nextOrdinal[spec.Optimizer] = ordinal;
-        return new Member($"{spec.Optimizer}-{ordinal.ToString(CultureInfo.InvariantCulture)}", spec, optimizer) { Credit = credit };
+        return new Member($"{spec.Optimizer}-{ordinal.ToString(CultureInfo.InvariantCulture)}", spec with { Options = options }, optimizer) { Credit = credit };
     }
 
     private sealed class Member(string id, P3boMemberSpec spec, IOptimizer optimizer)

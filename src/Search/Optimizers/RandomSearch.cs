@@ -1,6 +1,18 @@
+using Apollo.Configuration;
 using Apollo.Search.Space;
 
 namespace Apollo.Search.Optimizers;
+
+/// <summary>Options of <see cref="RandomSearch"/>: there are none, so its option mapping must be empty.</summary>
+public sealed record RandomSearchOptions : IOptimizerOptions
+{
+    /// <exception cref="ConfigException">Any option key.</exception>
+    public static RandomSearchOptions Parse(YamlNode? node)
+    {
+        OptionReader.CheckKeys(node);
+        return new RandomSearchOptions();
+    }
+}
 
 /// <summary>
 /// Uniform random search over the grid without repetition (the baseline of Bergstra &amp; Bengio,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Apollo.Configuration;
 using Apollo.Search.Objective;
@@ -8,7 +7,7 @@ using Apollo.Search.Storage;
 namespace Apollo.Search.Studies;
 
 /// <summary>How a study run ended.</summary>
-public sealed record StudyOutcome(StudyInfo Study, StudyState State, string StopReason, TrialRecord? Best, int ResumedTrials);
+public sealed record StudyOutcome(StudyInfo Study, StudyState State, StopReason StopReason, TrialRecord? Best, int ResumedTrials);
 
 /// <summary>
 /// Owns the loop of a study (DESIGN §7): ask the optimizer for a batch, evaluate it in parallel,
@@ -53,35 +52,25 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             study = store.CreateStudy(new StudyDefinition(config.Study, config.Optimizer, config.Seed, config.AreaBudgetMm2, config.Trials, config.BatchSize, config.Snapshot()));
         }
 
-        var optimizer = registry.Create(config.Optimizer, adapter.Space, config.Seed, config.OptimizerOptions);
+        var optimizer = registry.Create(config.Optimizer, adapter.Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
         var evaluator = new TrialEvaluator(adapter, objective);
         var tracker = new BestTracker();
         Replay(config.File, optimizer, evaluator, stored, tracker);
 
-        var rules = new List<IStopRule> { new TrialBudget() };
-        if (config.Stop.NoImprovementTrials is { } n)
-        {
-            rules.Add(new NoImprovement(n));
-        }
-
-        if (config.Stop.WallClock is { } limit)
-        {
-            rules.Add(new WallClockLimit(limit));
-        }
-
-        var watch = Stopwatch.StartNew();
+        var rules = StopRules.For(config.Stop, clock);
+        var started = clock.GetTimestamp();
         var trials = stored.Count;
         var batch = stored.Count == 0 ? 0 : stored[^1].Batch + 1;
-        StudyState State() => new(trials, config.Trials, tracker.Feasible, tracker.BestReward, tracker.BestNumber, watch.Elapsed);
+        StudyState State() => new(trials, config.Trials, tracker.Feasible, tracker.BestReward, tracker.BestNumber, clock.GetElapsedTime(started));
         progress?.Report(State());
 
         var threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
-        string? reason = rules.Select(r => r.Check(State())).FirstOrDefault(r => r is not null);
+        var reason = rules.Check(State());
         while (reason is null)
         {
             if (cancellation.IsCancellationRequested)
             {
-                reason = "interrupted; every completed batch is stored, resume with --resume";
+                reason = new StopReason.Interrupted();
                 break;
             }
 
@@ -89,7 +78,7 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             var suggestions = optimizer.Suggest(count);
             if (suggestions.Count == 0)
             {
-                reason = "the optimizer has no new points to suggest (space exhausted)";
+                reason = new StopReason.SpaceExhausted();
                 break;
             }
 
@@ -109,7 +98,7 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             trials += records.Length;
             batch++;
             progress?.Report(State());
-            reason = rules.Select(r => r.Check(State())).FirstOrDefault(r => r is not null);
+            reason = rules.Check(State());
         }
 
         return new StudyOutcome(study, State(), reason, store.BestTrial(study.Id), stored.Count);

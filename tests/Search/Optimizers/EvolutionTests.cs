@@ -25,8 +25,8 @@ public sealed class EvolutionTests : OptimizerContract
     public void Population_best_survivors_is_deterministic_too()
     {
         var space = SyntheticObjectives.Small;
-        var a = SyntheticObjectives.Run(new Evolution(space, 1, new EvolutionOptions(Survivors: "best")), space, 120, 8);
-        var b = SyntheticObjectives.Run(new Evolution(space, 1, new EvolutionOptions(Survivors: "best")), space, 120, 8);
+        var a = SyntheticObjectives.Run(new Evolution(space, 1, new EvolutionOptions(Survivors: SurvivorSelection.Best)), space, 120, 8);
+        var b = SyntheticObjectives.Run(new Evolution(space, 1, new EvolutionOptions(Survivors: SurvivorSelection.Best)), space, 120, 8);
         Assert.Equal(a, b);
     }
 

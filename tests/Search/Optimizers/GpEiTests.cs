@@ -27,7 +27,7 @@ public sealed class GpEiTests : OptimizerContract
 
 public sealed class GpEiFeasibilityTests : OptimizerContract
 {
-    protected override IOptimizer Create(SearchSpace space, int seed) => new GpEi(space, seed, new GpEiOptions(Infeasible: "feasibility", Candidates: 200));
+    protected override IOptimizer Create(SearchSpace space, int seed) => new GpEi(space, seed, new GpEiOptions(Infeasible: InfeasibleHandling.Feasibility, Candidates: 200));
 
     protected override int RunLength => 80;
 }

@@ -70,15 +70,51 @@ public sealed class P3boTests : OptimizerContract
         var node = YamlNode.Parse(
             "temperature: 0.2\nadaptive: true\nmembers:\n  - optimizer: evolution\n    options: {mutation_probability: 0.3}\n  - optimizer: random\n",
             "search.yaml");
-        var opt = (P3bo)OptimizerRegistry.Default.Create("p3bo", SyntheticObjectives.Small, 1, node);
+        var opt = (P3bo)OptimizerRegistry.Default.Create("p3bo", SyntheticObjectives.Small, 1, OptimizerRegistry.Default.Parse("p3bo", node));
         Assert.Equal(0.2, opt.Options.Temperature);
         Assert.True(opt.Options.Adaptive);
         Assert.Equal(["evolution-1", "random-1"], opt.Members.Select(m => m.Id));
-        Assert.Equal(0.3, opt.Members[0].Spec.Evolution!.MutationProbability);
+        Assert.Equal(0.3, Assert.IsType<EvolutionOptions>(opt.Members[0].Spec.Options).MutationProbability);
 
         var bad = YamlNode.Parse("members:\n  - optimizer: p3bo\n", "search.yaml");
-        var e = Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Create("p3bo", SyntheticObjectives.Small, 1, bad));
-        Assert.Contains("evolution, gp-ei, random", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("p3bo", bad));
+        Assert.Contains("valid members: evolution, gp-ei, random", e.Message, StringComparison.Ordinal);
+
+        var badOption = YamlNode.Parse("members:\n  - optimizer: evolution\n    options: {survivors: eldest}\n", "search.yaml");
+        e = Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("p3bo", badOption));
+        Assert.Contains("allowed values: latest, best", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Members_are_built_through_the_registry_by_name_and_typed_options()
+    {
+        var seen = new List<(int Seed, RandomSearchOptions Options)>();
+        var registry = new OptimizerRegistry(
+        [
+            new OptimizerDescriptor<RandomSearchOptions>("probe", RandomSearchOptions.Parse, (space, seed, options) =>
+            {
+                seen.Add((seed, options));
+                return new RandomSearch(space, seed);
+            }),
+        ]);
+        var opt = new P3bo(SyntheticObjectives.Small, 4, new P3boOptions(Members: [new("probe"), new("probe", new RandomSearchOptions())]), registry);
+        Assert.Equal(["probe-1", "probe-2"], opt.Members.Select(m => m.Id));
+        Assert.Equal(2, seen.Count);
+        Assert.NotEqual(seen[0].Seed, seen[1].Seed);
+        // A member without options gets its entry's defaults, kept in its spec.
+        Assert.All(opt.Members, m => Assert.IsType<RandomSearchOptions>(m.Spec.Options));
+
+        var e = Assert.Throws<ArgumentException>(() => new P3bo(SyntheticObjectives.Small, 4, new P3boOptions(Members: [new("evolution")]), registry));
+        Assert.Contains("valid members: probe", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Default_members_resolve_to_their_typed_options()
+    {
+        var opt = new P3bo(SyntheticObjectives.Small, 1);
+        Assert.Equal(0.05, Assert.IsType<EvolutionOptions>(opt.Members[0].Spec.Options).MutationProbability);
+        Assert.Equal(256, Assert.IsType<GpEiOptions>(opt.Members[2].Spec.Options).MaxTrainingPoints);
+        Assert.IsType<RandomSearchOptions>(opt.Members[3].Spec.Options);
     }
 }
 
@@ -86,7 +122,7 @@ public sealed class AdaptiveP3boTests : OptimizerContract
 {
     // Evolution-only members keep this suite fast; adaptation replaces a member every 2 rounds.
     protected override IOptimizer Create(SearchSpace space, int seed) => new P3bo(space, seed, new P3boOptions(
-        Members: [new("evolution", Evolution: new EvolutionOptions(Population: 8)), new("evolution", Evolution: new EvolutionOptions(Population: 8, MutationProbability: 0.3)), new("random")],
+        Members: [new("evolution", new EvolutionOptions(Population: 8)), new("evolution", new EvolutionOptions(Population: 8, MutationProbability: 0.3)), new("random")],
         Adaptive: true,
         AdaptEvery: 2));
 

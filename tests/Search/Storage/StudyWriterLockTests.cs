@@ -60,6 +60,7 @@ public sealed class StudyWriterLockTests : IDisposable
     /// Uses util-linux <c>flock(1)</c> as the other process: it takes the same <c>flock(LOCK_EX)</c> that .NET takes
     /// for <see cref="FileShare.None"/>, so this checks both directions across processes and release on SIGKILL.
     /// </summary>
+    [Trait("Category", "System")] // runs flock(1) and SIGKILLs it
     [Fact]
     public void Lock_excludes_other_processes_and_is_released_when_the_holder_is_killed()
     {
