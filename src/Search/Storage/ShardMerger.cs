@@ -166,16 +166,13 @@ public sealed class ShardMerger
         }
     }
 
-    /// <summary>Equality of stored trials: every field, doubles bit for bit, parameters and metrics in order.</summary>
+    /// <summary>Equality of stored trials: every field, parameters in order; outcomes compare by value (metrics in order).</summary>
     private static class TrialComparer
     {
         public static bool Same(TrialRecord a, TrialRecord b) =>
-            Bare(a) == Bare(b)
-            && a.Parameters.SequenceEqual(b.Parameters)
-            && a.Metrics.SequenceEqual(b.Metrics);
+            Bare(a) == Bare(b) && a.Parameters.SequenceEqual(b.Parameters);
 
-        // The lists compare by reference in record equality: replace them by one shared empty instance.
-        private static TrialRecord Bare(TrialRecord t) =>
-            t with { Parameters = Array.Empty<KeyValuePair<string, double>>(), Metrics = Array.Empty<WorkloadMetric>() };
+        // The parameter list compares by reference in record equality: replace it by one shared empty instance.
+        private static TrialRecord Bare(TrialRecord t) => t with { Parameters = Array.Empty<KeyValuePair<string, double>>() };
     }
 }
