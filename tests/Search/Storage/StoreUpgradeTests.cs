@@ -138,6 +138,26 @@ public sealed class StoreUpgradeTests : IDisposable
         Assert.False(File.Exists(path + ".v1.bak"));
     }
 
+    [Fact]
+    public void A_write_protected_file_opened_for_writing_is_one_line_and_left_alone()
+    {
+        if (Environment.UserName == "root")
+        {
+            return; // root writes through file permissions; checked by hand as nobody (setpriv --reuid=65534)
+        }
+
+        var path = StoreFixtures.CopyV1(_temp.File("v1.db"));
+        File.SetAttributes(path, FileAttributes.ReadOnly);
+        var before = Hash(path);
+
+        var e = Assert.Throws<StoreException>(() => TrialStore.Open(path));
+        Assert.Contains("read-only", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(before, Hash(path));
+        Assert.False(File.Exists(path + ".v1.bak"));
+        File.SetAttributes(path, FileAttributes.Normal);
+    }
+
     [Theory]
     [InlineData("completed", "-1")]
     [InlineData("completed", "0")]
