@@ -203,8 +203,9 @@ public sealed class TrialStore : IDisposable
     /// </summary>
     /// <remarks>When this returns the batch is committed and survives a crash of the process; when it throws,
     /// nothing of the batch was written. An empty batch does nothing.</remarks>
-    /// <exception cref="StoreException">The study does not exist, the numbering is not dense, a value is NaN or
-    /// infinite, a parameter or workload name repeats within a trial, or SQLite failed; nothing was written.</exception>
+    /// <exception cref="StoreException">The study does not exist, the numbering is not dense, a parameter value or the
+    /// evaluation time is NaN or infinite, a parameter name repeats within a trial, or SQLite failed; nothing was
+    /// written. (The outcome checked its own values when it was constructed.)</exception>
     public void AppendBatch(long studyId, IReadOnlyList<TrialRecord> trials)
     {
         ArgumentNullException.ThrowIfNull(trials);
@@ -248,6 +249,8 @@ public sealed class TrialStore : IDisposable
     }
 
     /// <summary>All trials of a study ordered by number, with parameters and metrics in their stored order.</summary>
+    /// <exception cref="StoreException">A stored row is not a valid trial (edited by hand): the message names the
+    /// file, the study and the trial.</exception>
     public IReadOnlyList<TrialRecord> LoadTrials(long studyId)
     {
         ThrowIfDisposed();
@@ -649,6 +652,11 @@ public sealed class TrialStore : IDisposable
         catch (SqliteException ex)
         {
             throw new StoreException(Describe(Path, "reading", ex), ex);
+        }
+        catch (Exception ex) when (ex is System.Data.DataException or InvalidCastException or FormatException or OverflowException)
+        {
+            // Dapper could not convert a stored value (text in a REAL column, an out-of-range integer): edited by hand.
+            throw new StoreException($"'{Path}' holds a value of the wrong type: {ex.Message}. The file was edited or written by another tool.", ex);
         }
     }
 

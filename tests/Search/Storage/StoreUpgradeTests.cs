@@ -164,6 +164,7 @@ public sealed class StoreUpgradeTests : IDisposable
     [InlineData("completed", "9e999")] // SQLite reads an overflowing literal as +Infinity
     [InlineData("completed", "'NaN'")]
     [InlineData("infeasible", "0.5")]
+    [InlineData("completed", "'high'")]
     public void A_hand_edited_reward_is_a_store_exception_naming_study_and_trial(string status, string reward)
     {
         foreach (var upgrade in new[] { false, true })
@@ -174,7 +175,7 @@ public sealed class StoreUpgradeTests : IDisposable
 
             using var store = upgrade ? TrialStore.Open(path) : TrialStore.OpenReadOnly(path);
             var e = Assert.Throws<StoreException>(() => store.LoadTrials(store.FindStudy(StoreFixtures.V1Study)!.Id));
-            Assert.Contains($"Trial {number} of study '{StoreFixtures.V1Study}'", e.Message);
+            Assert.Contains(reward == "'high'" ? "Reward=high" : $"Trial {number} of study '{StoreFixtures.V1Study}'", e.Message);
             Assert.Contains("reward", e.Message, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain('\n', e.Message);
         }
