@@ -432,11 +432,19 @@ public sealed class TrialStore : IDisposable
     }
 
     /// <summary>
-    /// Copies a schema-1 file aside and upgrades it in one transaction; returns the copy's path. Another process may
-    /// have upgraded the file between the check and the write lock: the version is read again under the lock.
+    /// Copies a schema-1 file aside and upgrades it in one transaction; returns the copy's path, or null when another
+    /// process upgraded the file first. The write lock is taken before the copy, so concurrent openers (the cells of
+    /// a local sweep sharing one file) upgrade and back up once, one after the other.
     /// </summary>
-    private static string Upgrade(SqliteConnection connection, string path)
+    private static string? Upgrade(SqliteConnection connection, string path)
     {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (connection.ExecuteScalar<long>("SELECT version FROM schema_version", transaction: transaction) != 1)
+        {
+            transaction.Commit();
+            return null;
+        }
+
         var backup = path + ".v1.bak";
         for (var n = 2; File.Exists(backup); n++)
         {
@@ -445,8 +453,12 @@ public sealed class TrialStore : IDisposable
 
         try
         {
-            // VACUUM INTO reads through this connection, so WAL content that is not yet checkpointed is included.
-            connection.Execute("VACUUM INTO @backup", new { backup });
+            // VACUUM INTO cannot run inside a transaction: a second, read-only connection copies the file while this
+            // one holds the write lock (WAL readers and one writer coexist). It reads through SQLite, so committed
+            // content still in the WAL is included.
+            using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            copy.Open();
+            copy.Execute("VACUUM INTO @backup", new { backup });
         }
         catch (SqliteException ex)
         {
@@ -457,13 +469,7 @@ public sealed class TrialStore : IDisposable
 
         try
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var version = connection.ExecuteScalar<long>("SELECT version FROM schema_version", transaction: transaction);
-            if (version == 1)
-            {
-                connection.Execute(StoreSchema.Version1To2, transaction: transaction);
-            }
-
+            connection.Execute(StoreSchema.Version1To2, transaction: transaction);
             transaction.Commit();
         }
         catch (SqliteException ex)

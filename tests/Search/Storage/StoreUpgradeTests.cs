@@ -118,6 +118,25 @@ public sealed class StoreUpgradeTests : IDisposable
     }
 
     [Fact]
+    public void Writers_opening_a_schema_1_file_at_once_upgrade_and_back_it_up_once()
+    {
+        // The cells of a local sweep share one file and open it together when the sweep is resumed.
+        var path = StoreFixtures.CopyV1(_temp.File("v1.db"));
+        using var start = new Barrier(4);
+        var backups = Enumerable.Range(0, 4).AsParallel().WithDegreeOfParallelism(4).Select(_ =>
+        {
+            start.SignalAndWait();
+            using var store = TrialStore.Open(path);
+            Assert.Equal(TrialStore.SchemaVersion, store.FileVersion);
+            return store.UpgradeBackup;
+        }).ToList();
+
+        Assert.Equal(path + ".v1.bak", Assert.Single(backups.OfType<string>()));
+        Assert.False(File.Exists(path + ".v1.2.bak"));
+        Assert.Equal(StoreFixtures.V1Trials, ReadAll(path).Count);
+    }
+
+    [Fact]
     public void A_newer_schema_is_refused_in_one_line_and_left_alone()
     {
         var path = _temp.File("v3.db");
