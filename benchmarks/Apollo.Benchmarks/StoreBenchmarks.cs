@@ -1,3 +1,4 @@
+using Apollo.Compiler.Mapping;
 using Apollo.Search.Storage;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
@@ -29,21 +30,21 @@ public class StoreBenchmarks
         _studyId = _store.CreateStudy(new StudyDefinition("bench", "p3bo", 1, 6.8, 1_000_000, BatchSize, "search: {}\n")).Id;
         var random = new Random(1);
         var finished = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var reason = TrialInfeasibility.From(new InfeasibleReason(
+            InfeasibilityStage.Compile, InfeasibilityLevel.ParameterMemory, "resnet50", "conv_12", 73_728, 65_536, "B", "smallest weight tile (double-buffered)"));
         _templates = Enumerable.Range(0, BatchSize).Select(i => new TrialRecord(
                 i,
                 0,
                 Enumerable.Range(0, 10).Select(p => new KeyValuePair<string, double>($"param_{p}", random.Next(1, 256))).ToList(),
-                i % 3 == 0 ? TrialStatus.Infeasible : TrialStatus.Completed,
-                random.NextDouble() * 1.5,
-                random.NextDouble() * 8,
-                i % 3 == 0 ? "compile" : null,
-                i % 3 == 0 ? "parameter_memory" : null,
-                i % 3 == 0 ? "conv_12" : null,
-                i % 3 == 0 ? "smallest weight tile needs 73,728 B but parameter memory holds 65,536 B" : null,
+                i % 3 == 0
+                    ? new TrialOutcome.Infeasible(reason, 0.5 + (random.NextDouble() * 8))
+                    : new TrialOutcome.Completed(
+                        0.01 + (random.NextDouble() * 1.5),
+                        0.5 + (random.NextDouble() * 8),
+                        Enumerable.Range(0, 11).Select(w => new WorkloadMetric($"workload_{w}", 1e-6 + random.NextDouble(), random.NextDouble() * 1e4, random.NextDouble() * 2)).ToList()),
                 "evolution#1",
                 random.NextDouble() * 50,
-                finished.AddSeconds(i),
-                Enumerable.Range(0, 11).Select(w => new WorkloadMetric($"workload_{w}", random.NextDouble(), random.NextDouble() * 1e4, random.NextDouble() * 2)).ToList()))
+                finished.AddSeconds(i)))
             .ToArray();
     }
 

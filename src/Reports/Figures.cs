@@ -1,4 +1,5 @@
 using System.Globalization;
+using Apollo.Compiler.Mapping;
 using Apollo.Search.Storage;
 using ScottPlot;
 
@@ -149,13 +150,14 @@ public sealed class Figures(string directory)
         return Save(name, title, plot);
     }
 
-    /// <summary>Counts of infeasible trials by stage and level, one bar group per run group.</summary>
+    /// <summary>Shares of infeasible trials by stage and level (failed trials as one more bar), one bar group per run group.</summary>
     public Figure InfeasibilityReasons(string name, string title, IReadOnlyList<RunGroup> groups)
     {
         var plot = NewPlot(title, "", "share of the group's trials");
         var levels = groups.SelectMany(g => g.Runs).SelectMany(r => r.Trials)
             .Where(t => t.Status != TrialStatus.Completed)
-            .Select(t => $"{t.Stage}/{t.Level ?? "-"}").Distinct().Order(StringComparer.Ordinal).ToList();
+            .Select(t => Cause(t.Outcome)).Distinct()
+            .OrderBy(c => c is null).ThenBy(c => c?.Stage).ThenBy(c => c?.Level).ToList();
         var palette = new ScottPlot.Palettes.Category10();
         var width = 0.8 / Math.Max(1, levels.Count);
         for (var l = 0; l < levels.Count; l++)
@@ -164,14 +166,18 @@ public sealed class Figures(string directory)
             for (var g = 0; g < groups.Count; g++)
             {
                 var trials = groups[g].Runs.SelectMany(r => r.Trials).ToList();
-                var share = trials.Count == 0 ? 0 : (double)trials.Count(t => t.Status != TrialStatus.Completed && $"{t.Stage}/{t.Level ?? "-"}" == levels[l]) / trials.Count;
+                var share = trials.Count == 0 ? 0 : (double)trials.Count(t => t.Status != TrialStatus.Completed && Cause(t.Outcome) == levels[l]) / trials.Count;
                 bars.Add(new Bar { Position = g - 0.4 + ((l + 0.5) * width), Value = share, Size = width * 0.9, FillColor = palette.GetColor(l) });
             }
 
             plot.Add.Bars(bars);
         }
 
-        plot.Legend.ManualItems.AddRange(levels.Select((level, i) => new LegendItem { LabelText = level, FillColor = palette.GetColor(i) }));
+        plot.Legend.ManualItems.AddRange(levels.Select((level, i) => new LegendItem
+        {
+            LabelText = level is var (stage, at) ? $"{stage.Text()}/{at.Text()}" : "failed",
+            FillColor = palette.GetColor(i),
+        }));
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(),
             groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Runs[0].Optimizer}\n{g.Runs[0].BudgetMm2:G} mm²")).ToArray());
@@ -179,6 +185,10 @@ public sealed class Figures(string directory)
         plot.ShowLegend(Alignment.UpperRight);
         return Save(name, title, plot, Math.Max(Width, 90 * groups.Count));
     }
+
+    /// <summary>Stage and level of an infeasible trial; null for a failed one (and a completed one).</summary>
+    private static (InfeasibilityStage Stage, InfeasibilityLevel Level)? Cause(TrialOutcome outcome) =>
+        outcome is TrialOutcome.Infeasible i ? (i.Reason.Stage, i.Reason.Level) : null;
 
     private static Plot NewPlot(string title, string x, string y)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Apollo.Compiler.Mapping;
 using Apollo.Reports.Tsne;
 using Apollo.Search;
 using Apollo.Search.Storage;
@@ -73,7 +74,7 @@ public sealed class ReportBuilder
                 for (var i = 0; i < study.Trials.Count; i++)
                 {
                     var t = study.Trials[i];
-                    csv.Append(CultureInfo.InvariantCulture, $"{Csv(study.Name)},{t.Number},{local[i, 0]:R},{local[i, 1]:R},{t.Status.ToString().ToLowerInvariant()},{t.Reward:R},{Csv(t.Level ?? "")}\n");
+                    csv.Append(CultureInfo.InvariantCulture, $"{Csv(study.Name)},{t.Number},{local[i, 0]:R},{local[i, 1]:R},{t.Status.ToString().ToLowerInvariant()},{t.Reward:R},{Csv((t.Outcome as TrialOutcome.Infeasible)?.Reason.Level.Text() ?? "")}\n");
                 }
             }
         }

@@ -44,7 +44,7 @@ public sealed class SearchCommandTests : IDisposable
 
     /// <summary>What must be identical between two runs: everything but wall-clock timings.</summary>
     private static IEnumerable<string> Fingerprint(IEnumerable<TrialRecord> trials) =>
-        trials.Select(t => $"{t.Number}|{t.Batch}|{string.Join(",", t.Parameters.Select(p => p.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}|{t.Status}|{t.Reward:R}|{t.AreaMm2:R}|{t.Level}|{t.Proposer}|{string.Join(",", t.Metrics.Select(m => m.LatencySeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}");
+        trials.Select(t => $"{t.Number}|{t.Batch}|{string.Join(",", t.Parameters.Select(p => p.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}|{t.Status}|{t.Reward:R}|{t.AreaMm2:R}|{(t.Outcome as TrialOutcome.Infeasible)?.Reason.Level}|{t.Proposer}|{string.Join(",", t.Metrics.Select(m => m.LatencySeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}");
 
     [Fact]
     public async Task Search_logs_every_trial_and_lists_them()

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
+using Apollo.Compiler.Mapping;
 using Apollo.Configuration;
 using Apollo.Search.Storage;
 using Spectre.Console;
@@ -72,10 +73,11 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                         .AddColumn(new TableColumn("area").RightAligned()).AddColumn("parameters").AddColumn("infeasible at").AddColumn("proposer");
                     foreach (var t in trials)
                     {
+                        var (_, level, _, reason) = Describe(t.Outcome);
                         table.AddRow(t.Number.ToString(CultureInfo.InvariantCulture), t.Status.ToString().ToLowerInvariant(), StoreViews.F(t.Reward, "F4"),
                             t.AreaMm2 is { } a ? StoreViews.F(a, "F3") : "-",
                             Markup.Escape(string.Join(" ", t.Parameters.Select(p => StoreViews.F(p.Value, "G")))),
-                            Markup.Escape(t.Level ?? t.Reason ?? ""), Markup.Escape(t.Proposer));
+                            Markup.Escape(level ?? reason ?? ""), Markup.Escape(t.Proposer));
                     }
 
                     streams.CreateConsole().Write(table);
@@ -129,7 +131,8 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
             var line = new StringBuilder();
             line.Append(CultureInfo.InvariantCulture, $"{t.Number},{t.Batch},{t.Status.ToString().ToLowerInvariant()},{t.Reward.ToString("R", CultureInfo.InvariantCulture)},");
             line.Append(t.AreaMm2?.ToString("R", CultureInfo.InvariantCulture)).Append(',');
-            line.Append(Esc(t.Stage)).Append(',').Append(Esc(t.Level)).Append(',').Append(Esc(t.Layer)).Append(',').Append(Esc(t.Reason)).Append(',').Append(Esc(t.Proposer)).Append(',');
+            var (stage, level, layer, reason) = Describe(t.Outcome);
+            line.Append(Esc(stage)).Append(',').Append(Esc(level)).Append(',').Append(Esc(layer)).Append(',').Append(Esc(reason)).Append(',').Append(Esc(t.Proposer)).Append(',');
             line.Append(t.EvaluationMilliseconds.ToString("F3", CultureInfo.InvariantCulture));
             foreach (var p in t.Parameters)
             {
@@ -145,8 +148,17 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
         }
     }
 
+    /// <summary>The stage, level, layer and reason columns of the CSV and JSON (docs/cli.md), from the outcome.</summary>
+    private static (string? Stage, string? Level, string? Layer, string? Reason) Describe(TrialOutcome outcome) => outcome switch
+    {
+        TrialOutcome.Infeasible { Reason: var r } => (r.Stage.Text(), r.Level.Text(), r.Layer, r.Message),
+        TrialOutcome.Failed f => (TrialOutcome.Failed.StageText, null, null, f.Error),
+        _ => (null, null, null, null),
+    };
+
     private static JsonObject Json(TrialRecord t)
     {
+        var (stage, level, layer, reason) = Describe(t.Outcome);
         return new JsonObject
         {
             ["number"] = t.Number,
@@ -155,10 +167,10 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
             ["reward"] = t.Reward,
             ["area_mm2"] = t.AreaMm2,
             ["parameters"] = EvaluationJson.Object(t.Parameters),
-            ["stage"] = t.Stage,
-            ["level"] = t.Level,
-            ["layer"] = t.Layer,
-            ["reason"] = t.Reason,
+            ["stage"] = stage,
+            ["level"] = level,
+            ["layer"] = layer,
+            ["reason"] = reason,
             ["proposer"] = t.Proposer,
             ["evaluation_ms"] = t.EvaluationMilliseconds,
             ["workloads"] = new JsonArray(t.Metrics.Select(m => (JsonNode)new JsonObject

@@ -75,8 +75,8 @@ public static class EvaluationJson
 
     public static JsonObject Reason(InfeasibleReason r) => new()
     {
-        ["stage"] = r.Stage,
-        ["level"] = r.Level,
+        ["stage"] = r.Stage.Text(),
+        ["level"] = r.Level.Text(),
         ["workload"] = r.Workload,
         ["layer"] = r.Layer,
         ["needed"] = r.Needed,

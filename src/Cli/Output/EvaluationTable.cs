@@ -1,4 +1,5 @@
 using System.Globalization;
+using Apollo.Compiler.Mapping;
 using Apollo.Search.Objective;
 using Spectre.Console;
 
@@ -85,7 +86,7 @@ public static class EvaluationTable
 
         if (e.Infeasible is { } r)
         {
-            console.MarkupLine($"[red]infeasible[/] ({Markup.Escape(r.Stage)} / {Markup.Escape(r.Level)}): {Markup.Escape(r.Message)}");
+            console.MarkupLine($"[red]infeasible[/] ({Markup.Escape(r.Stage.Text())} / {Markup.Escape(r.Level.Text())}): {Markup.Escape(r.Message)}");
             console.MarkupLine("reward: [bold]0[/]");
         }
         else

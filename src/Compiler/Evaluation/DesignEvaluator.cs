@@ -1,4 +1,3 @@
-using System.Globalization;
 using Apollo.Compiler.Mapping;
 using Apollo.Compiler.Workloads;
 using Apollo.Simulator.Area;
@@ -62,9 +61,8 @@ public sealed class DesignEvaluator
         var area = _area.Estimate(config);
         if (areaBudgetMm2 is { } budget && area.TotalMm2 > budget)
         {
-            var message = string.Create(CultureInfo.InvariantCulture, $"area {area.TotalMm2:F3} mm² exceeds the budget of {budget:F3} mm²");
             return new DesignEvaluation(config, area, [], new InfeasibleReason(
-                InfeasibilityLevels.AreaStage, InfeasibilityLevels.AreaBudget, null, null, area.TotalMm2, budget, "mm²", message));
+                InfeasibilityStage.Area, InfeasibilityLevel.AreaBudget, null, null, area.TotalMm2, budget, "mm²"));
         }
 
         var compiled = new Dictionary<(LayerShape, bool), LayerCompilation>();
@@ -89,14 +87,8 @@ public sealed class DesignEvaluator
 
                 if (compilation.Mapped is not { } mapped)
                 {
-                    var reason = compilation.Infeasible!;
                     // The cache may hold the reason under another layer of the same shape: name this one.
-                    reason = reason with
-                    {
-                        Workload = workload.Name,
-                        Layer = layer.Name,
-                        Message = RenameLayer(reason, layer.Name, workload.Name),
-                    };
+                    var reason = compilation.Infeasible! with { Workload = workload.Name, Layer = layer.Name };
                     return new DesignEvaluation(config, area, results, reason);
                 }
 
@@ -117,11 +109,4 @@ public sealed class DesignEvaluator
 
     /// <summary>Bytes of weights of a network (a repeated layer's weights are stored once).</summary>
     private long WeightBytes(Workload workload) => workload.Layers.Sum(l => l.Shape.WeightElements) * _technology.BytesPerWeight;
-
-    private static string RenameLayer(InfeasibleReason reason, string layer, string workload)
-    {
-        var colon = reason.Message.IndexOf(": ", StringComparison.Ordinal);
-        var detail = colon >= 0 ? reason.Message[(colon + 2)..] : reason.Message;
-        return $"layer {layer} of {workload}: {detail}";
-    }
 }

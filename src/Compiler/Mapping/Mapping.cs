@@ -40,9 +40,3 @@ public sealed record MappedLayer(
     TemporalMapping Temporal,
     LayerSchedule Schedule,
     LayerTiming Timing);
-
-/// <summary>
-/// Why a design point cannot run a workload: the stage that found it (area, compile), the level
-/// (a memory or the area budget), the layer, and what was needed against what is available, with units.
-/// </summary>
-public sealed record InfeasibleReason(string Stage, string Level, string? Workload, string? Layer, double Needed, double Available, string Unit, string Message);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Apollo.Compiler.Workloads;
 using Apollo.Simulator.Template;
 using Apollo.Simulator.Timing;
@@ -128,7 +127,7 @@ public sealed class MappingCompiler(Technology technology)
         return useful.Count > 0 ? [.. useful] : [allowed[0]];
     }
 
-    private readonly record struct Failure(string Level, double Needed, double Available, string Unit, string What)
+    private readonly record struct Failure(InfeasibilityLevel Level, double Needed, double Available, string Unit, string What)
     {
         public double Ratio => Needed / Available;
     }
@@ -189,18 +188,18 @@ public sealed class MappingCompiler(Technology technology)
         var minPassWeights = 2 * passWeightBytesPerChannel * minChunk; // double-buffered
         if (minPassWeights > config.ParameterMemoryBytes)
         {
-            return Fail(InfeasibilityLevels.ParameterMemory, minPassWeights, config.ParameterMemoryBytes, "B", "smallest weight tile (double-buffered)");
+            return Fail(InfeasibilityLevel.ParameterMemory, minPassWeights, config.ParameterMemoryBytes, "B", "smallest weight tile (double-buffered)");
         }
 
         var minWindow = 2 * windowBytesPerChannel * minChunk;
         if (minWindow > config.ActivationMemoryBytes)
         {
-            return Fail(InfeasibilityLevels.ActivationMemory, minWindow, config.ActivationMemoryBytes, "B", "smallest input window (double-buffered)");
+            return Fail(InfeasibilityLevel.ActivationMemory, minWindow, config.ActivationMemoryBytes, "B", "smallest input window (double-buffered)");
         }
 
         if (minPassWeights > config.CoreMemoryBytes)
         {
-            return Fail(InfeasibilityLevels.CoreMemory, minPassWeights, config.CoreMemoryBytes, "B", "smallest weight tile (double-buffered)");
+            return Fail(InfeasibilityLevel.CoreMemory, minPassWeights, config.CoreMemoryBytes, "B", "smallest weight tile (double-buffered)");
         }
 
         // Largest channel chunk that fits every staging level, a multiple of what the ways reduce at once.
@@ -240,7 +239,7 @@ public sealed class MappingCompiler(Technology technology)
             var minBand = 2 * ((InRows(1) * inputBytesPerRow) + outputBytesPerRow);
             if (minBand > config.PeMemoryBytes)
             {
-                return Fail(InfeasibilityLevels.PeMemory, minBand, config.PeMemoryBytes, "B", "smallest activation band (double-buffered)");
+                return Fail(InfeasibilityLevel.PeMemory, minBand, config.PeMemoryBytes, "B", "smallest activation band (double-buffered)");
             }
 
             // 2*(in(rows)+out(rows)) <= capacity, with in(rows) <= (rows-1)*stride*bpr + kernelRows*bpr.
@@ -267,7 +266,7 @@ public sealed class MappingCompiler(Technology technology)
         long Entries(long unroll) => p.PrologueInstructions + (loops * p.LoopInstructions) + (variants * (p.VariantBodyInstructions + taps + (2 * unroll)));
         if (Entries(1) > config.InstructionMemoryEntries)
         {
-            return Fail(InfeasibilityLevels.InstructionMemory, Entries(1), config.InstructionMemoryEntries, "entries",
+            return Fail(InfeasibilityLevel.InstructionMemory, Entries(1), config.InstructionMemoryEntries, "entries",
                 $"smallest program ({variants} code variants, {loops} loops)");
         }
 
@@ -347,7 +346,7 @@ public sealed class MappingCompiler(Technology technology)
         return new Outcome(best, null);
     }
 
-    private static Outcome Fail(string level, double needed, double available, string unit, string what) =>
+    private static Outcome Fail(InfeasibilityLevel level, double needed, double available, string unit, string what) =>
         new(null, new Failure(level, needed, available, unit, what));
 
     /// <summary>
@@ -357,13 +356,8 @@ public sealed class MappingCompiler(Technology technology)
     private static TileWork Split(long compute, long onChip, long read, long write, long tiles) =>
         new((double)compute / tiles, (double)onChip / tiles, (double)read / tiles, (double)write / tiles);
 
-    private static InfeasibleReason Describe(Failure f, string layer, string? workload)
-    {
-        var where = workload is null ? $"layer {layer}" : $"layer {layer} of {workload}";
-        var message = string.Create(CultureInfo.InvariantCulture,
-            $"{where}: {f.What} needs {f.Needed:N0} {f.Unit}, {f.Level} holds {f.Available:N0} {f.Unit}");
-        return new InfeasibleReason(InfeasibilityLevels.CompileStage, f.Level, workload, layer, f.Needed, f.Available, f.Unit, message);
-    }
+    private static InfeasibleReason Describe(Failure f, string layer, string? workload) =>
+        new(InfeasibilityStage.Compile, f.Level, workload, layer, f.Needed, f.Available, f.Unit, f.What);
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 

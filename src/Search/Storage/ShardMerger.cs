@@ -21,7 +21,7 @@ public enum StudyMergeAction
 /// <summary>One study of one shard and what happened to it.</summary>
 public sealed record StudyMerge(string Shard, string Study, StudyMergeAction Action, int TrialsAdded, string? Problem);
 
-/// <summary>A shard that could not be merged at all, and why (not SQLite, torn, other schema version, missing).</summary>
+/// <summary>A shard that could not be merged at all, and why (not SQLite, torn, newer schema version, missing).</summary>
 public sealed record ShardProblem(string Shard, string Reason);
 
 /// <summary>Everything a merge did: per study, and the shards it refused.</summary>
@@ -36,7 +36,8 @@ public sealed record MergeReport(IReadOnlyList<StudyMerge> Studies, IReadOnlyLis
 /// the output with identical trials is skipped, a study whose output copy is a prefix of the shard's (the shard was
 /// resumed) gets the missing trials appended, and a study whose stored settings or trials differ is reported as a
 /// conflict and never silently skipped or duplicated. A shard that is not an SQLite database, fails
-/// <c>PRAGMA integrity_check</c> or has another schema version is reported with its path and reason; the other
+/// <c>PRAGMA integrity_check</c> or has a newer schema version is reported with its path and reason (a schema-1
+/// shard is read as is; a schema-1 output is upgraded by <see cref="TrialStore.Open"/>); the other
 /// shards are still merged. Trials are appended in chunks of <see cref="ChunkSize"/> per transaction, so a merge
 /// that is killed leaves a prefix that the next merge completes.
 /// </summary>
@@ -166,16 +167,13 @@ public sealed class ShardMerger
         }
     }
 
-    /// <summary>Equality of stored trials: every field, doubles bit for bit, parameters and metrics in order.</summary>
+    /// <summary>Equality of stored trials: every field, parameters in order; outcomes compare by value (metrics in order).</summary>
     private static class TrialComparer
     {
         public static bool Same(TrialRecord a, TrialRecord b) =>
-            Bare(a) == Bare(b)
-            && a.Parameters.SequenceEqual(b.Parameters)
-            && a.Metrics.SequenceEqual(b.Metrics);
+            Bare(a) == Bare(b) && a.Parameters.SequenceEqual(b.Parameters);
 
-        // The lists compare by reference in record equality: replace them by one shared empty instance.
-        private static TrialRecord Bare(TrialRecord t) =>
-            t with { Parameters = Array.Empty<KeyValuePair<string, double>>(), Metrics = Array.Empty<WorkloadMetric>() };
+        // The parameter list compares by reference in record equality: replace it by one shared empty instance.
+        private static TrialRecord Bare(TrialRecord t) => t with { Parameters = Array.Empty<KeyValuePair<string, double>>() };
     }
 }

@@ -1,9 +1,15 @@
 namespace Apollo.Search.Storage;
 
-/// <summary>DDL of schema version 1 and the text forms of enums. docs/storage.md documents every column.</summary>
+/// <summary>
+/// DDL of the trial store and the text forms of enums; docs/storage.md documents every column. A new file is
+/// created as schema 1 followed by every upgrade, in one transaction, so that a new file and an upgraded one have
+/// the same tables, column for column (<c>ALTER TABLE ... ADD COLUMN</c> appends, so the columns added by an
+/// upgrade come last in both).
+/// </summary>
 internal static class StoreSchema
 {
-    public const string CreateTables = """
+    /// <summary>Schema version 1 exactly as Apollo wrote it before schema 2; never edit.</summary>
+    public const string Version1 = """
         CREATE TABLE schema_version (
             version INTEGER NOT NULL
         );
@@ -61,6 +67,21 @@ internal static class StoreSchema
             PRIMARY KEY (study_id, trial_number, workload),
             FOREIGN KEY (study_id, trial_number) REFERENCES trials(study_id, number) ON DELETE CASCADE
         ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Schema 1 → 2: the typed infeasibility reason (workload, needed, available, unit) next to stage, level, layer
+    /// and the rendered message, and room for energy and power per workload. Rows written by schema 1 keep NULL in
+    /// the new columns: their numbers were never stored.
+    /// </summary>
+    public const string Version1To2 = """
+        ALTER TABLE trials ADD COLUMN workload TEXT;
+        ALTER TABLE trials ADD COLUMN needed REAL;
+        ALTER TABLE trials ADD COLUMN available REAL;
+        ALTER TABLE trials ADD COLUMN unit TEXT;
+        ALTER TABLE trial_metrics ADD COLUMN energy_j REAL;
+        ALTER TABLE trial_metrics ADD COLUMN power_w REAL;
+        UPDATE schema_version SET version = 2;
         """;
 
     public static string StatusText(TrialStatus status) => status switch

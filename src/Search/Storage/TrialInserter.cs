@@ -1,4 +1,5 @@
 using System.Globalization;
+using Apollo.Compiler.Mapping;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -18,8 +19,8 @@ internal sealed class TrialInserter : IDisposable
 {
     private const string TrialSql = """
         INSERT INTO trials (study_id, number, batch, status, reward, area_mm2, stage, level, layer, reason,
-                            proposer, evaluation_ms, finished_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                            proposer, evaluation_ms, finished_at, workload, needed, available, unit)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
         """;
 
     private readonly SqliteConnection _connection;
@@ -41,11 +42,16 @@ internal sealed class TrialInserter : IDisposable
         Check(raw.sqlite3_bind_int(statement, 3, trial.Batch));
         Check(raw.sqlite3_bind_text(statement, 4, StoreSchema.StatusText(trial.Status)));
         Check(raw.sqlite3_bind_double(statement, 5, trial.Reward));
-        Check(trial.AreaMm2 is { } area ? raw.sqlite3_bind_double(statement, 6, area) : raw.sqlite3_bind_null(statement, 6));
-        BindTextOrNull(statement, 7, trial.Stage);
-        BindTextOrNull(statement, 8, trial.Level);
-        BindTextOrNull(statement, 9, trial.Layer);
-        BindTextOrNull(statement, 10, trial.Reason);
+        BindDoubleOrNull(statement, 6, trial.AreaMm2);
+        var infeasible = (trial.Outcome as TrialOutcome.Infeasible)?.Reason;
+        BindTextOrNull(statement, 7, infeasible?.Stage.Text() ?? (trial.Outcome is TrialOutcome.Failed ? TrialOutcome.Failed.StageText : null));
+        BindTextOrNull(statement, 8, infeasible?.Level.Text());
+        BindTextOrNull(statement, 9, infeasible?.Layer);
+        BindTextOrNull(statement, 10, infeasible?.Message ?? (trial.Outcome as TrialOutcome.Failed)?.Error);
+        BindTextOrNull(statement, 14, infeasible?.Workload);
+        BindDoubleOrNull(statement, 15, infeasible?.Needed);
+        BindDoubleOrNull(statement, 16, infeasible?.Available);
+        BindTextOrNull(statement, 17, infeasible?.Unit);
         Check(raw.sqlite3_bind_text(statement, 11, trial.Proposer));
         Check(raw.sqlite3_bind_double(statement, 12, trial.EvaluationMilliseconds));
         Check(raw.sqlite3_bind_text(statement, 13, IsoTimestamp.Format(trial.FinishedAt)));
@@ -69,16 +75,19 @@ internal sealed class TrialInserter : IDisposable
         var metrics = trial.Metrics;
         if (metrics.Count > 0)
         {
-            var insert = RowInsert(_metricInserts, metrics.Count, "trial_metrics", ["workload", "latency_s", "throughput_per_s", "speedup"]);
+            var insert = RowInsert(_metricInserts, metrics.Count, "trial_metrics", ["workload", "latency_s", "throughput_per_s", "speedup", "energy_j", "power_w"]);
             Check(raw.sqlite3_bind_int64(insert, 1, studyId));
             Check(raw.sqlite3_bind_int(insert, 2, trial.Number));
             for (var i = 0; i < metrics.Count; i++)
             {
                 var metric = metrics[i];
-                Check(raw.sqlite3_bind_text(insert, 3 + (4 * i), metric.Workload));
-                Check(raw.sqlite3_bind_double(insert, 4 + (4 * i), metric.LatencySeconds));
-                Check(raw.sqlite3_bind_double(insert, 5 + (4 * i), metric.ThroughputPerSecond));
-                Check(raw.sqlite3_bind_double(insert, 6 + (4 * i), metric.Speedup));
+                var first = 3 + (6 * i);
+                Check(raw.sqlite3_bind_text(insert, first, metric.Workload));
+                Check(raw.sqlite3_bind_double(insert, first + 1, metric.LatencySeconds));
+                Check(raw.sqlite3_bind_double(insert, first + 2, metric.ThroughputPerSecond));
+                Check(raw.sqlite3_bind_double(insert, first + 3, metric.Speedup));
+                BindDoubleOrNull(insert, first + 4, metric.EnergyJoules);
+                BindDoubleOrNull(insert, first + 5, metric.PowerWatts);
             }
 
             Step(insert);
@@ -124,6 +133,9 @@ internal sealed class TrialInserter : IDisposable
         Check(raw.sqlite3_prepare_v2(Db, sql, out var statement));
         return statement;
     }
+
+    private void BindDoubleOrNull(sqlite3_stmt statement, int index, double? value) =>
+        Check(value is { } v ? raw.sqlite3_bind_double(statement, index, v) : raw.sqlite3_bind_null(statement, index));
 
     private void BindTextOrNull(sqlite3_stmt statement, int index, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Apollo.Compiler.Mapping;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Apollo.Search.Storage;
 
@@ -25,8 +27,11 @@ namespace Apollo.Search.Storage;
 /// </remarks>
 public sealed class TrialStore : IDisposable
 {
-    /// <summary>The schema version this build reads and writes (the single row of <c>schema_version</c>).</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The schema version this build writes (the single row of <c>schema_version</c>).</summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>The oldest schema version this build reads; <see cref="Open"/> upgrades such a file to <see cref="SchemaVersion"/>.</summary>
+    public const int OldestReadableVersion = 1;
 
     /// <summary>How long a statement waits for another connection's write lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
@@ -37,11 +42,12 @@ public sealed class TrialStore : IDisposable
     private readonly HashSet<string> _uniqueNames = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    private TrialStore(string path, SqliteConnection connection, bool readOnly)
+    private TrialStore(string path, SqliteConnection connection, bool readOnly, int version)
     {
         Path = path;
         _connection = connection;
         _readOnly = readOnly;
+        FileVersion = version;
         _inserter = new TrialInserter(connection);
     }
 
@@ -51,12 +57,21 @@ public sealed class TrialStore : IDisposable
     /// <summary>Whether the store was opened with <see cref="OpenReadOnly"/>.</summary>
     public bool IsReadOnly => _readOnly;
 
+    /// <summary>The file's schema version: <see cref="SchemaVersion"/>, or an older one that a read-only store reads as is.</summary>
+    public int FileVersion { get; }
+
+    /// <summary>Where <see cref="Open"/> copied a schema-1 file before upgrading it; null when it did not upgrade.</summary>
+    public string? UpgradeBackup { get; private init; }
+
     /// <summary>
     /// Opens the store at <paramref name="path"/> for reading and writing, creating the file (and its directory)
-    /// and the schema if they do not exist.
+    /// and the schema if they do not exist. A schema-1 file is first copied to <c>&lt;path&gt;.v1.bak</c> (with
+    /// <c>VACUUM INTO</c>, so committed WAL content is included; <c>.v1.2.bak</c> and so on if that exists) and then
+    /// upgraded in place in one transaction (see <see cref="UpgradeBackup"/>).
     /// </summary>
     /// <exception cref="StoreException">The file is not an SQLite database, is an SQLite database without an Apollo
-    /// schema, has another schema version (the message names the file and both versions), or cannot be opened.</exception>
+    /// schema, has a schema version newer than <see cref="SchemaVersion"/> (the message names the file and both
+    /// versions), is read-only, or cannot be opened, backed up or upgraded.</exception>
     public static TrialStore Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -82,7 +97,10 @@ public sealed class TrialStore : IDisposable
         return OpenCore(fullPath, SqliteOpenMode.ReadWriteCreate);
     }
 
-    /// <summary>Opens an existing store for listing and reporting. Writes throw <see cref="StoreException"/>.</summary>
+    /// <summary>
+    /// Opens an existing store for listing and reporting. Writes throw <see cref="StoreException"/>. A schema-1 file
+    /// is read as it is and never modified.
+    /// </summary>
     /// <exception cref="StoreException">The file does not exist, or any reason given for <see cref="Open"/>.</exception>
     public static TrialStore OpenReadOnly(string path)
     {
@@ -185,8 +203,9 @@ public sealed class TrialStore : IDisposable
     /// </summary>
     /// <remarks>When this returns the batch is committed and survives a crash of the process; when it throws,
     /// nothing of the batch was written. An empty batch does nothing.</remarks>
-    /// <exception cref="StoreException">The study does not exist, the numbering is not dense, a value is NaN or
-    /// infinite, a parameter or workload name repeats within a trial, or SQLite failed; nothing was written.</exception>
+    /// <exception cref="StoreException">The study does not exist, the numbering is not dense, a parameter value or the
+    /// evaluation time is NaN or infinite, a parameter name repeats within a trial, or SQLite failed; nothing was
+    /// written. (The outcome checked its own values when it was constructed.)</exception>
     public void AppendBatch(long studyId, IReadOnlyList<TrialRecord> trials)
     {
         ArgumentNullException.ThrowIfNull(trials);
@@ -230,6 +249,8 @@ public sealed class TrialStore : IDisposable
     }
 
     /// <summary>All trials of a study ordered by number, with parameters and metrics in their stored order.</summary>
+    /// <exception cref="StoreException">A stored row is not a valid trial (edited by hand): the message names the
+    /// file, the study and the trial.</exception>
     public IReadOnlyList<TrialRecord> LoadTrials(long studyId)
     {
         ThrowIfDisposed();
@@ -318,13 +339,26 @@ public sealed class TrialStore : IDisposable
                 $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;"));
             if (!readOnly)
             {
+                // SQLite silently opens a write-protected file read-only; say so now rather than on the first write.
+                if (raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+                {
+                    throw new StoreException($"Trial store '{fullPath}' is read-only (no write permission on the file or its directory); it can be listed and reported, not written.");
+                }
+
                 // Reading the header here is what rejects a file that is not an SQLite database.
                 connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL;");
                 connection.Execute("PRAGMA synchronous = NORMAL;");
             }
 
-            EnsureSchema(connection, fullPath, readOnly);
-            return new TrialStore(fullPath, connection, readOnly);
+            var version = EnsureSchema(connection, fullPath, readOnly);
+            string? backup = null;
+            if (version < SchemaVersion && !readOnly)
+            {
+                backup = Upgrade(connection, fullPath);
+                version = SchemaVersion;
+            }
+
+            return new TrialStore(fullPath, connection, readOnly, version) { UpgradeBackup = backup };
         }
         catch (SqliteException ex)
         {
@@ -338,7 +372,8 @@ public sealed class TrialStore : IDisposable
         }
     }
 
-    private static void EnsureSchema(SqliteConnection connection, string path, bool readOnly)
+    /// <summary>Checks the schema (creating it in an empty writable file) and returns the file's version.</summary>
+    private static int EnsureSchema(SqliteConnection connection, string path, bool readOnly)
     {
         // IMMEDIATE for writers so that two processes creating the same new file do not both create the schema.
         using var transaction = connection.BeginTransaction(deferred: readOnly);
@@ -350,12 +385,21 @@ public sealed class TrialStore : IDisposable
                 throw new StoreException($"'{path}' is an empty SQLite database, not an Apollo trial store.");
             }
 
-            connection.Execute(StoreSchema.CreateTables, transaction: transaction);
-            connection.Execute("INSERT INTO schema_version (version) VALUES (@SchemaVersion)", new { SchemaVersion }, transaction);
+            // Schema 1 and every upgrade: a new file has exactly the tables of an upgraded one.
+            connection.Execute(StoreSchema.Version1, transaction: transaction);
+            connection.Execute("INSERT INTO schema_version (version) VALUES (1)", transaction: transaction);
+            connection.Execute(StoreSchema.Version1To2, transaction: transaction);
             transaction.Commit();
-            return;
+            return SchemaVersion;
         }
 
+        var version = ReadVersion(connection, path, tables, transaction);
+        transaction.Commit();
+        return version;
+    }
+
+    private static int ReadVersion(SqliteConnection connection, string path, List<string> tables, SqliteTransaction transaction)
+    {
         if (!tables.Contains("schema_version"))
         {
             throw new StoreException(
@@ -370,14 +414,72 @@ public sealed class TrialStore : IDisposable
                 $"'{path}' has {versions.Count} rows in schema_version; expected exactly one (version {SchemaVersion}).");
         }
 
-        if (versions[0] != SchemaVersion)
+        if (versions[0] > SchemaVersion)
         {
             throw new StoreException(
-                $"'{path}' has trial-store schema version {versions[0]}, but this version of Apollo reads and writes "
-                + $"schema version {SchemaVersion}. Use a matching Apollo version or a new database file.");
+                $"'{path}' has trial-store schema version {versions[0]}, newer than this version of Apollo reads and writes "
+                + $"(schema version {SchemaVersion}). Use a newer Apollo or another database file.");
         }
 
-        transaction.Commit();
+        if (versions[0] < OldestReadableVersion)
+        {
+            throw new StoreException(
+                $"'{path}' has trial-store schema version {versions[0]}, but this version of Apollo reads schema versions "
+                + $"{OldestReadableVersion} to {SchemaVersion}. Use a new database file.");
+        }
+
+        return (int)versions[0];
+    }
+
+    /// <summary>
+    /// Copies a schema-1 file aside and upgrades it in one transaction; returns the copy's path, or null when another
+    /// process upgraded the file first. The write lock is taken before the copy, so concurrent openers (the cells of
+    /// a local sweep sharing one file) upgrade and back up once, one after the other.
+    /// </summary>
+    private static string? Upgrade(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (connection.ExecuteScalar<long>("SELECT version FROM schema_version", transaction: transaction) != 1)
+        {
+            transaction.Commit();
+            return null;
+        }
+
+        var backup = path + ".v1.bak";
+        for (var n = 2; File.Exists(backup); n++)
+        {
+            backup = string.Create(CultureInfo.InvariantCulture, $"{path}.v1.{n}.bak");
+        }
+
+        try
+        {
+            // VACUUM INTO cannot run inside a transaction: a second, read-only connection copies the file while this
+            // one holds the write lock (WAL readers and one writer coexist). It reads through SQLite, so committed
+            // content still in the WAL is included.
+            using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            copy.Open();
+            copy.Execute("VACUUM INTO @backup", new { backup });
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreException(
+                $"'{path}' has schema version 1 and must be upgraded to {SchemaVersion} before it is written, but the backup "
+                + $"copy '{backup}' could not be written: {ex.Message}. Nothing was changed.", ex);
+        }
+
+        try
+        {
+            connection.Execute(StoreSchema.Version1To2, transaction: transaction);
+            transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreException(
+                $"Upgrading '{path}' from schema version 1 to {SchemaVersion} failed: {ex.Message}. Nothing was changed; "
+                + $"the copy '{backup}' is intact.", ex);
+        }
+
+        return backup;
     }
 
     private static string Describe(string path, string action, SqliteException ex) => ex.SqliteErrorCode switch
@@ -417,15 +519,9 @@ public sealed class TrialStore : IDisposable
         }
 
         ArgumentNullException.ThrowIfNull(trial.Parameters);
-        ArgumentNullException.ThrowIfNull(trial.Metrics);
+        ArgumentNullException.ThrowIfNull(trial.Outcome);
         ArgumentNullException.ThrowIfNull(trial.Proposer);
-        _ = StoreSchema.StatusText(trial.Status);
-        RequireFinite(trial.Reward, trial, "reward");
-        if (trial.AreaMm2 is { } area)
-        {
-            RequireFinite(area, trial, "area");
-        }
-
+        // The outcome checked its own numbers when it was constructed; what is left is the record's.
         RequireFinite(trial.EvaluationMilliseconds, trial, "evaluation time");
         var names = _uniqueNames;
         names.Clear();
@@ -439,21 +535,6 @@ public sealed class TrialStore : IDisposable
             }
 
             RequireFinite(value, trial, "parameter", name);
-        }
-
-        names.Clear();
-        foreach (var metric in trial.Metrics)
-        {
-            if (metric?.Workload is null || !names.Add(metric.Workload))
-            {
-                throw new StoreException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Workload '{metric?.Workload}' is null or repeated in trial {trial.Number}; nothing was written."));
-            }
-
-            RequireFinite(metric.LatencySeconds, trial, "latency of workload", metric.Workload);
-            RequireFinite(metric.ThroughputPerSecond, trial, "throughput of workload", metric.Workload);
-            RequireFinite(metric.Speedup, trial, "speedup of workload", metric.Workload);
         }
     }
 
@@ -476,15 +557,19 @@ public sealed class TrialStore : IDisposable
 
     private List<TrialRecord> LoadTrials(long studyId, int? number)
     {
-        // One deferred transaction so that the three reads see the same snapshot while a writer appends.
+        // One deferred transaction so that the reads see the same snapshot while a writer appends.
         using var transaction = _connection.BeginTransaction(deferred: true);
         var filter = number is null ? string.Empty : " AND {0} = @number";
         var args = new { studyId, number };
+        // A schema-1 file opened read-only lacks the columns of schema 2: they read as NULL, as after an upgrade.
+        var v2 = FileVersion >= 2;
         var rows = _connection.Query<TrialRow>(
             $"""
             SELECT number AS Number, batch AS Batch, status AS Status, reward AS Reward, area_mm2 AS AreaMm2,
                    stage AS Stage, level AS Level, layer AS Layer, reason AS Reason, proposer AS Proposer,
-                   evaluation_ms AS EvaluationMs, finished_at AS FinishedAt
+                   evaluation_ms AS EvaluationMs, finished_at AS FinishedAt,
+                   {(v2 ? "workload" : "NULL")} AS Workload, {(v2 ? "needed" : "NULL")} AS Needed,
+                   {(v2 ? "available" : "NULL")} AS Available, {(v2 ? "unit" : "NULL")} AS Unit
             FROM trials WHERE study_id = @studyId{string.Format(CultureInfo.InvariantCulture, filter, "number")}
             ORDER BY number
             """,
@@ -501,30 +586,67 @@ public sealed class TrialStore : IDisposable
         var metrics = _connection.Query<MetricRow>(
             $"""
             SELECT trial_number AS TrialNumber, workload AS Workload, latency_s AS LatencySeconds,
-                   throughput_per_s AS ThroughputPerSecond, speedup AS Speedup
+                   throughput_per_s AS ThroughputPerSecond, speedup AS Speedup,
+                   {(v2 ? "energy_j" : "NULL")} AS EnergyJoules, {(v2 ? "power_w" : "NULL")} AS PowerWatts
             FROM trial_metrics WHERE study_id = @studyId{string.Format(CultureInfo.InvariantCulture, filter, "trial_number")}
             ORDER BY trial_number, position
             """,
             args,
             transaction).ToLookup(m => m.TrialNumber);
+        var study = rows.Count == 0 ? null : _connection.ExecuteScalar<string>("SELECT name FROM studies WHERE id = @studyId", args, transaction);
         transaction.Commit();
 
         return rows.Select(row => new TrialRecord(
                 row.Number,
                 row.Batch,
                 parameters[row.Number].Select(p => new KeyValuePair<string, double>(p.Name, p.Value)).ToList(),
-                StoreSchema.ParseStatus(row.Status),
-                row.Reward,
-                row.AreaMm2,
-                row.Stage,
-                row.Level,
-                row.Layer,
-                row.Reason,
+                ToOutcome(study ?? "?", row, metrics[row.Number]),
                 row.Proposer,
                 row.EvaluationMs,
-                IsoTimestamp.Parse(row.FinishedAt, $"finished_at of trial {row.Number}"),
-                metrics[row.Number].Select(m => new WorkloadMetric(m.Workload, m.LatencySeconds, m.ThroughputPerSecond, m.Speedup)).ToList()))
+                IsoTimestamp.Parse(row.FinishedAt, $"finished_at of trial {row.Number}")))
             .ToList();
+    }
+
+    /// <summary>The outcome a stored row describes; a row no outcome accepts (edited by hand) is a <see cref="StoreException"/>.</summary>
+    private TrialOutcome ToOutcome(string study, TrialRow row, IEnumerable<MetricRow> metrics)
+    {
+        string Where() => string.Create(CultureInfo.InvariantCulture, $"Trial {row.Number} of study '{study}' in '{Path}'");
+        try
+        {
+            var status = StoreSchema.ParseStatus(row.Status);
+            if (status != TrialStatus.Completed && row.Reward != 0)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"reward is {row.Reward} but a {row.Status} trial has reward 0"));
+            }
+
+            switch (status)
+            {
+                case TrialStatus.Completed:
+                    return new TrialOutcome.Completed(
+                        row.Reward,
+                        row.AreaMm2 ?? throw new ArgumentException("a completed trial has no area"),
+                        metrics.Select(m => new WorkloadMetric(m.Workload, m.LatencySeconds, m.ThroughputPerSecond, m.Speedup, m.EnergyJoules, m.PowerWatts)).ToList());
+                case TrialStatus.Infeasible:
+                    if (!InfeasibilityText.TryParseStage(row.Stage, out var stage) || !InfeasibilityText.TryParseLevel(row.Level, out var level))
+                    {
+                        throw new ArgumentException($"unknown infeasibility stage/level '{row.Stage}/{row.Level}'");
+                    }
+
+                    return new TrialOutcome.Infeasible(
+                        new TrialInfeasibility(stage, level, row.Workload, row.Layer, row.Needed, row.Available, row.Unit, row.Reason ?? ""),
+                        row.AreaMm2);
+                default:
+                    return new TrialOutcome.Failed(row.Reason ?? "");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new StoreException($"{Where()} is invalid: {e.Message}. The row was edited or written by another tool; fix or delete it.", e);
+        }
+        catch (StoreException e)
+        {
+            throw new StoreException($"{Where()}: {e.Message}", e);
+        }
     }
 
     private T Read<T>(Func<T> read)
@@ -536,6 +658,11 @@ public sealed class TrialStore : IDisposable
         catch (SqliteException ex)
         {
             throw new StoreException(Describe(Path, "reading", ex), ex);
+        }
+        catch (Exception ex) when (ex is System.Data.DataException or InvalidCastException or FormatException or OverflowException)
+        {
+            // Dapper could not convert a stored value (text in a REAL column, an out-of-range integer): edited by hand.
+            throw new StoreException($"'{Path}' holds a value of the wrong type: {ex.Message}. The file was edited or written by another tool.", ex);
         }
     }
 
@@ -630,6 +757,14 @@ public sealed class TrialStore : IDisposable
         public double EvaluationMs { get; init; }
 
         public string FinishedAt { get; init; } = "";
+
+        public string? Workload { get; init; }
+
+        public double? Needed { get; init; }
+
+        public double? Available { get; init; }
+
+        public string? Unit { get; init; }
     }
 
     private sealed class ParameterRow
@@ -652,5 +787,9 @@ public sealed class TrialStore : IDisposable
         public double ThroughputPerSecond { get; init; }
 
         public double Speedup { get; init; }
+
+        public double? EnergyJoules { get; init; }
+
+        public double? PowerWatts { get; init; }
     }
 }

@@ -7,68 +7,53 @@ using Apollo.Search.Storage;
 namespace Apollo.Search.Studies;
 
 /// <summary>
-/// The one choke point that finishes a trial (Optuna's internal tell): evaluates a suggested point,
-/// classifies the outcome as completed, infeasible or failed, and validates the record before it can
-/// reach the store or an optimizer: parameters inside their domains, finite metrics, reward 0 unless completed.
+/// The one choke point that finishes a trial (Optuna's internal tell): evaluates a suggested point and
+/// classifies the result as a <see cref="TrialOutcome"/>, whose constructors check the values (finite metrics,
+/// positive reward and area). A point outside the space is a bug of the optimizer and throws; an exception of the
+/// evaluation, or a result the outcome refuses (a NaN reward), becomes a <see cref="TrialOutcome.Failed"/> trial.
 /// </summary>
 public sealed class TrialEvaluator(DesignSpaceAdapter adapter, DesignObjective objective)
 {
     public TrialRecord Evaluate(int number, int batch, Suggestion suggestion, TimeProvider clock)
     {
+        if (!adapter.Space.Contains(suggestion.Point))
+        {
+            throw new InvalidOperationException($"trial {number}: the optimizer suggested a point outside the space: {suggestion.Point}");
+        }
+
         var parameters = adapter.Space.Values(suggestion.Point);
         var started = Stopwatch.GetTimestamp();
-        TrialRecord record;
+        TrialOutcome outcome;
         try
         {
-            var scored = objective.Score(adapter.ToConfig(suggestion.Point));
-            var evaluation = scored.Evaluation;
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (evaluation.Infeasible is { } reason)
-            {
-                record = new TrialRecord(number, batch, parameters, TrialStatus.Infeasible, 0, evaluation.Area.TotalMm2,
-                    reason.Stage, reason.Level, reason.Layer, reason.Message, suggestion.Proposer, elapsed, clock.GetUtcNow(), []);
-            }
-            else
-            {
-                var speedups = scored.Speedups.ToDictionary(s => s.Workload, s => s.Speedup, StringComparer.Ordinal);
-                var metrics = evaluation.Workloads
-                    .Select(w => new WorkloadMetric(w.Workload, w.LatencySeconds, w.ThroughputPerSecond, speedups[w.Workload]))
-                    .ToList();
-                record = new TrialRecord(number, batch, parameters, TrialStatus.Completed, scored.Reward, evaluation.Area.TotalMm2,
-                    null, null, null, null, suggestion.Proposer, elapsed, clock.GetUtcNow(), metrics);
-            }
+            outcome = Score(suggestion.Point);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug or a pathological point must not take the study down: record it and let the optimizer see a zero.
-            record = new TrialRecord(number, batch, parameters, TrialStatus.Failed, 0, null, "evaluation", null, null,
-                $"{e.GetType().Name}: {e.Message}", suggestion.Proposer, Stopwatch.GetElapsedTime(started).TotalMilliseconds, clock.GetUtcNow(), []);
+            outcome = new TrialOutcome.Failed($"{e.GetType().Name}: {e.Message}");
         }
 
-        Validate(record, suggestion.Point);
-        return record;
+        return new TrialRecord(number, batch, parameters, outcome, suggestion.Proposer, Stopwatch.GetElapsedTime(started).TotalMilliseconds, clock.GetUtcNow());
     }
 
     /// <summary>What an optimizer is told about a stored trial.</summary>
     public Observation Observe(TrialRecord record) =>
         new(adapter.ToPoint(record.Parameters), record.Reward, record.Status == TrialStatus.Completed, record.Proposer);
 
-    private void Validate(TrialRecord record, DesignPoint point)
+    private TrialOutcome Score(DesignPoint point)
     {
-        if (!adapter.Space.Contains(point))
+        var scored = objective.Score(adapter.ToConfig(point));
+        var evaluation = scored.Evaluation;
+        if (evaluation.Infeasible is { } reason)
         {
-            throw new InvalidOperationException($"trial {record.Number}: the optimizer suggested a point outside the space: {point}");
+            return new TrialOutcome.Infeasible(TrialInfeasibility.From(reason), evaluation.Area.TotalMm2);
         }
 
-        var valid = record.Status switch
-        {
-            TrialStatus.Completed => double.IsFinite(record.Reward) && record.Reward > 0
-                && record.Metrics.All(m => double.IsFinite(m.LatencySeconds) && m.LatencySeconds > 0 && double.IsFinite(m.Speedup)),
-            _ => record.Reward == 0,
-        };
-        if (!valid || record.AreaMm2 is { } a && !(double.IsFinite(a) && a > 0))
-        {
-            throw new InvalidOperationException($"trial {record.Number}: invalid result (status {record.Status}, reward {record.Reward}, area {record.AreaMm2})");
-        }
+        var speedups = scored.Speedups.ToDictionary(s => s.Workload, s => s.Speedup, StringComparer.Ordinal);
+        var metrics = evaluation.Workloads
+            .Select(w => new WorkloadMetric(w.Workload, w.LatencySeconds, w.ThroughputPerSecond, speedups[w.Workload]))
+            .ToList();
+        return new TrialOutcome.Completed(scored.Reward, evaluation.Area.TotalMm2, metrics);
     }
 }

@@ -61,11 +61,11 @@ public sealed class MappingCompilerTests
         var tiny = new AcceleratorConfig(1, 1, 256, 1, 262144, 4096, 256, 8192, 2048, 5);
         var result = _compiler.Compile(tiny, ReferenceLayers.ResNetStem, "resnet50");
         var reason = Assert.IsType<InfeasibleReason>(result.Infeasible);
-        Assert.Equal(InfeasibilityLevels.CompileStage, reason.Stage);
+        Assert.Equal(InfeasibilityStage.Compile, reason.Stage);
         Assert.Equal("conv1", reason.Layer);
         Assert.True(reason.Needed > reason.Available);
         Assert.Contains("layer conv1 of resnet50", reason.Message);
-        Assert.Contains($"{reason.Level} holds", reason.Message);
+        Assert.Contains($"{reason.Level.Text()} holds", reason.Message);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class MappingCompilerTests
         var evaluator = new DesignEvaluator(ReferenceLayers.Technology, catalog.ResolveSet("all"));
         var area = new Apollo.Simulator.Area.AreaModel(ReferenceLayers.Technology);
         var rng = new Random(7);
-        var levels = new Dictionary<string, int>();
+        var levels = new Dictionary<InfeasibilityLevel, int>();
         var within = 0;
         while (within < 200)
         {
@@ -90,7 +90,7 @@ public sealed class MappingCompilerTests
             within++;
             if (evaluator.Evaluate(config, 6.8).Infeasible is { } r)
             {
-                Assert.Equal(InfeasibilityLevels.CompileStage, r.Stage);
+                Assert.Equal(InfeasibilityStage.Compile, r.Stage);
                 levels[r.Level] = levels.GetValueOrDefault(r.Level) + 1;
             }
         }

@@ -57,6 +57,24 @@ public sealed class ShardMergerTests : IDisposable
     }
 
     [Fact]
+    public void A_schema_1_shard_is_read_as_is_and_a_schema_1_output_is_upgraded_first()
+    {
+        var shard = Apollo.Testing.StoreFixtures.CopyV1(_dir.File("v1-shard.db"));
+        var shardBytes = File.ReadAllBytes(shard);
+        var output = Apollo.Testing.StoreFixtures.CopyV1(_dir.File("v1-out.db"));
+
+        var report = new ShardMerger().Merge([shard, Shard("b.db", "cell-b", 5)], output);
+
+        Assert.True(report.Clean);
+        Assert.Equal([StudyMergeAction.AlreadyPresent, StudyMergeAction.Copied], report.Studies.Select(s => s.Action));
+        Assert.Equal(shardBytes, File.ReadAllBytes(shard));
+        Assert.True(File.Exists(output + ".v1.bak"));
+        using var merged = TrialStore.OpenReadOnly(output);
+        Assert.Equal(TrialStore.SchemaVersion, merged.FileVersion);
+        Assert.Equal(new Dictionary<string, int> { [Apollo.Testing.StoreFixtures.V1Study] = Apollo.Testing.StoreFixtures.V1Trials, ["cell-b"] = 5 }, Counts(output));
+    }
+
+    [Fact]
     public void Merging_the_same_shard_twice_changes_nothing()
     {
         var a = Shard("a.db", "cell-a", 10);

@@ -1,3 +1,4 @@
+using Apollo.Compiler.Mapping;
 using Apollo.Search.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -48,71 +49,63 @@ public static class StoreTestData
                 new("huge", 1.7976931348623157e308),
                 new("negative", -1.0 / 3.0),
             ],
-            TrialStatus.Completed,
-            reward,
-            5.123456789012345,
-            null,
-            null,
-            null,
-            null,
+            new TrialOutcome.Completed(
+                reward,
+                5.123456789012345,
+                [
+                    new("resnet50", 1.25e-3, 800.0 / 3.0, Math.PI),
+                    new("bert", 4.2e-2, 23.8095238095238, Math.E / 7.0, energyJoules: 0.1 + 0.2, powerWatts: double.Epsilon),
+                ]),
             "evolution#2",
             12.75 + number,
-            new DateTimeOffset(2025, 3, 1, 12, 34, 56, TimeSpan.FromHours(2)).AddTicks(1234567 + number),
-            [
-                new("resnet50", 1.25e-3, 800.0 / 3.0, Math.PI),
-                new("bert", 4.2e-2, 23.8095238095238, Math.E / 7.0),
-            ]);
+            new DateTimeOffset(2025, 3, 1, 12, 34, 56, TimeSpan.FromHours(2)).AddTicks(1234567 + number));
+
+    /// <summary>The compiler's reason for an infeasible layer, with every field set.</summary>
+    public static InfeasibleReason CompileReason { get; } = new(
+        InfeasibilityStage.Compile, InfeasibilityLevel.ParameterMemory, "résnet50 «ünïcode»", "conv_12", 73_728, 65_536.5, "B",
+        "smallest weight tile (double-buffered)");
 
     public static TrialRecord Infeasible(int number, int batch = 0) =>
         new(
             number,
             batch,
             [new("pe_x", 64), new("pe_y", 64)],
-            TrialStatus.Infeasible,
-            0.0,
-            null,
-            "compile",
-            "parameter_memory",
-            "conv_12",
-            "smallest weight tile needs 73,728 B but parameter memory holds 65,536 B — «ünïcode»",
+            new TrialOutcome.Infeasible(TrialInfeasibility.From(CompileReason), 0.1 + 0.2),
             "random",
             0.5,
-            new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero),
-            []);
+            new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero));
+
+    /// <summary>An infeasible trial rejected by the area budget before compiling: no workload and layer.</summary>
+    public static TrialRecord OverBudget(int number, int batch = 0) =>
+        new(
+            number,
+            batch,
+            [new("pe_x", 32), new("pe_y", 32)],
+            new TrialOutcome.Infeasible(
+                TrialInfeasibility.From(new InfeasibleReason(InfeasibilityStage.Area, InfeasibilityLevel.AreaBudget, null, null, 16.5130825, 6.8, "mm²")),
+                16.5130825),
+            "random",
+            0.25,
+            new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero));
 
     public static TrialRecord Failed(int number, int batch = 0) =>
         new(
             number,
             batch,
             [new("pe_x", 8)],
-            TrialStatus.Failed,
-            0.0,
-            2.5,
-            null,
-            null,
-            null,
-            "System.InvalidOperationException: boom\n   at Simulator.Run()",
+            new TrialOutcome.Failed("System.InvalidOperationException: boom\n   at Simulator.Run()"),
             "gp-ei",
             0.0,
-            new DateTimeOffset(2025, 3, 1, 10, 0, 1, TimeSpan.Zero),
-            []);
+            new DateTimeOffset(2025, 3, 1, 10, 0, 1, TimeSpan.Zero));
 
+    /// <summary>Every field equal, every double bit for bit (outcome included).</summary>
     public static void AssertSame(TrialRecord expected, TrialRecord actual)
     {
         Assert.Equal(expected.Number, actual.Number);
         Assert.Equal(expected.Batch, actual.Batch);
         Assert.Equal(expected.Status, actual.Status);
         AssertBits(expected.Reward, actual.Reward);
-        Assert.Equal(expected.AreaMm2.HasValue, actual.AreaMm2.HasValue);
-        if (expected.AreaMm2 is { } area)
-        {
-            AssertBits(area, actual.AreaMm2!.Value);
-        }
-
-        Assert.Equal(expected.Stage, actual.Stage);
-        Assert.Equal(expected.Level, actual.Level);
-        Assert.Equal(expected.Layer, actual.Layer);
-        Assert.Equal(expected.Reason, actual.Reason);
+        AssertBits(expected.AreaMm2, actual.AreaMm2);
         Assert.Equal(expected.Proposer, actual.Proposer);
         AssertBits(expected.EvaluationMilliseconds, actual.EvaluationMilliseconds);
         Assert.Equal(expected.FinishedAt.UtcTicks, actual.FinishedAt.UtcTicks);
@@ -126,6 +119,37 @@ public static class StoreTestData
             AssertBits(expected.Metrics[i].LatencySeconds, actual.Metrics[i].LatencySeconds);
             AssertBits(expected.Metrics[i].ThroughputPerSecond, actual.Metrics[i].ThroughputPerSecond);
             AssertBits(expected.Metrics[i].Speedup, actual.Metrics[i].Speedup);
+            AssertBits(expected.Metrics[i].EnergyJoules, actual.Metrics[i].EnergyJoules);
+            AssertBits(expected.Metrics[i].PowerWatts, actual.Metrics[i].PowerWatts);
+        }
+
+        switch (expected.Outcome)
+        {
+            case TrialOutcome.Infeasible { Reason: var reason }:
+                var loaded = Assert.IsType<TrialOutcome.Infeasible>(actual.Outcome).Reason;
+                Assert.Equal(reason.Stage, loaded.Stage);
+                Assert.Equal(reason.Level, loaded.Level);
+                Assert.Equal(reason.Workload, loaded.Workload);
+                Assert.Equal(reason.Layer, loaded.Layer);
+                AssertBits(reason.Needed, loaded.Needed);
+                AssertBits(reason.Available, loaded.Available);
+                Assert.Equal(reason.Unit, loaded.Unit);
+                Assert.Equal(reason.Message, loaded.Message);
+                break;
+            case TrialOutcome.Failed { Error: var error }:
+                Assert.Equal(error, Assert.IsType<TrialOutcome.Failed>(actual.Outcome).Error);
+                break;
+        }
+
+        Assert.Equal(expected.Outcome, actual.Outcome);
+    }
+
+    private static void AssertBits(double? expected, double? actual)
+    {
+        Assert.Equal(expected.HasValue, actual.HasValue);
+        if (expected is { } e)
+        {
+            AssertBits(e, actual!.Value);
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class TrialStoreTests : IDisposable
     [Fact]
     public void Every_field_round_trips_bit_exactly()
     {
-        TrialRecord[] trials = [Completed(0), Infeasible(1), Failed(2), Completed(3, batch: 1, reward: 0.1 + 0.7)];
+        TrialRecord[] trials = [Completed(0), Infeasible(1), Failed(2), Completed(3, batch: 1, reward: 0.1 + 0.7), OverBudget(4, batch: 1)];
         long id;
         using (var store = TrialStore.Open(DbPath))
         {
@@ -40,11 +40,10 @@ public sealed class TrialStoreTests : IDisposable
         // SQLite stores integral REAL values as integers on disk, which drops the sign of -0.0.
         using var store = TrialStore.Open(DbPath);
         var id = store.CreateStudy(Study()).Id;
-        store.AppendBatch(id, [Completed(0) with { Reward = -0.0, Parameters = [new("x", -0.0)] }]);
+        store.AppendBatch(id, [Completed(0) with { Parameters = [new("x", -0.0)] }]);
 
         var loaded = Assert.Single(store.LoadTrials(id));
 
-        Assert.Equal(0L, BitConverter.DoubleToInt64Bits(loaded.Reward));
         Assert.Equal(0L, BitConverter.DoubleToInt64Bits(loaded.Parameters[0].Value));
     }
 
@@ -141,12 +140,13 @@ public sealed class TrialStoreTests : IDisposable
         using var store = TrialStore.Open(DbPath);
         var id = store.CreateStudy(Study()).Id;
         var repeated = Completed(1) with { Parameters = [new("x", 1), new("x", 2)] };
-        var nan = Completed(1) with { Reward = double.NaN };
-        var infiniteMetric = Completed(1) with { Metrics = [new("w", double.PositiveInfinity, 1, 1)] };
+        var nanParameter = Completed(1) with { Parameters = [new("x", double.NaN)] };
+        var infiniteTime = Completed(1) with { EvaluationMilliseconds = double.PositiveInfinity };
 
+        // Rewards and metrics are checked by the outcome's constructor (TrialOutcomeTests); the rest here.
         Assert.Contains("repeated", Assert.Throws<StoreException>(() => store.AppendBatch(id, [Completed(0), repeated])).Message);
-        Assert.Contains("NaN", Assert.Throws<StoreException>(() => store.AppendBatch(id, [Completed(0), nan])).Message);
-        Assert.Contains("latency", Assert.Throws<StoreException>(() => store.AppendBatch(id, [Completed(0), infiniteMetric])).Message);
+        Assert.Contains("NaN", Assert.Throws<StoreException>(() => store.AppendBatch(id, [Completed(0), nanParameter])).Message);
+        Assert.Contains("evaluation time", Assert.Throws<StoreException>(() => store.AppendBatch(id, [Completed(0), infiniteTime])).Message);
         Assert.Contains("does not exist", Assert.Throws<StoreException>(() => store.AppendBatch(id + 1, [Completed(0)])).Message);
         Assert.Empty(store.LoadTrials(id));
         store.AppendBatch(id, []);
@@ -205,7 +205,7 @@ public sealed class TrialStoreTests : IDisposable
         }
 
         Assert.Equal("wal", ScalarRaw(nested, "PRAGMA journal_mode;"));
-        Assert.Equal(1L, ScalarRaw(nested, "SELECT version FROM schema_version;"));
+        Assert.Equal(2L, ScalarRaw(nested, "SELECT version FROM schema_version;"));
     }
 
     [Fact]
@@ -324,7 +324,7 @@ public sealed class TrialStoreTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static object? ScalarRaw(string path, string sql)
+    internal static object? ScalarRaw(string path, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False;Mode=ReadOnly");
         connection.Open();

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Apollo.Search.Storage;
+using Apollo.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Apollo.Cli.Tests;
+
+/// <summary>
+/// The committed schema-1 fixture through the CLI (<see cref="StoreFixtures"/>): read-only commands print what the
+/// schema-1 code printed and leave the file byte-identical; <c>search --resume</c> backs it up, upgrades it and
+/// continues the study as an uninterrupted run would have.
+/// </summary>
+public sealed class StoreUpgradeCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("apollo-upgrade-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>
+    /// A copy of the fixture whose config snapshot names files in this checkout rather than where it was written
+    /// (resume compares the space, baseline and workload paths). Only the snapshot text changes.
+    /// </summary>
+    private string Fixture(string name = "v1.db")
+    {
+        var path = StoreFixtures.CopyV1(Path.Combine(_dir, name));
+        Execute(path, "UPDATE studies SET config_snapshot = replace(config_snapshot, @from, @to)",
+            ("@from", StoreFixtures.WrittenUnder + "/"), ("@to", Path.TrimEndingDirectorySeparator(RepositoryPaths.Root) + "/"));
+        return path;
+    }
+
+    /// <summary>Edits the file behind Apollo's back, as a user with the sqlite3 CLI would.</summary>
+    private static void Execute(string db, string sql, params (string Name, string Value)[] parameters)
+    {
+        using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task Read_only_commands_print_what_schema_1_printed_and_leave_the_file_byte_identical()
+    {
+        var db = Fixture();
+        var before = Hash(db);
+
+        var json = await CliRunner.Run("trials", db, "--format", "json");
+        Assert.True(json.ExitCode == 0, json.Error);
+        Assert.Equal(await File.ReadAllLinesAsync(StoreFixtures.V1TrialsJson), Lines(json.Out));
+
+        foreach (var args in new[] { ["studies", db], ["trials", db], ["trials", db, "--format", "csv"], ["best", db], ["summary", db], new[] { "report", db, "--no-maps", "--out", Path.Combine(_dir, "report") } })
+        {
+            var r = await CliRunner.Run(args);
+            Assert.True(r.ExitCode == 0, $"{string.Join(' ', args)}: {r.Error}");
+        }
+
+        Assert.Equal(before, Hash(db));
+        Assert.False(File.Exists(db + ".v1.bak"));
+    }
+
+    [Fact]
+    public async Task Resume_upgrades_the_fixture_and_continues_it_as_an_uninterrupted_run()
+    {
+        var db = Fixture();
+        const int trials = StoreFixtures.V1Trials + 16;
+        var count = trials.ToString(CultureInfo.InvariantCulture);
+
+        var resumed = await CliRunner.Run("search", StoreFixtures.V1Config, "--db", db, "--resume", "--trials", count, "--no-report");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains($"({StoreFixtures.V1Trials} resumed)", resumed.Out);
+        Assert.True(File.Exists(db + ".v1.bak"));
+
+        var reference = Path.Combine(_dir, "reference.db");
+        var fresh = await CliRunner.Run("search", StoreFixtures.V1Config, "--db", reference, "--trials", count, "--no-report");
+        Assert.True(fresh.ExitCode == 0, fresh.Error);
+
+        var continued = Trials(db);
+        Assert.Equal(Enumerable.Range(0, trials), continued.Select(t => t.Number));
+        Assert.Equal(Fingerprint(Trials(reference)), Fingerprint(continued));
+
+        // The upgraded file still prints the schema-1 trials as schema 1 did; the new ones carry their numbers.
+        var json = Lines((await CliRunner.Run("trials", db, "--format", "json")).Out);
+        Assert.Equal(await File.ReadAllLinesAsync(StoreFixtures.V1TrialsJson), json.Take(StoreFixtures.V1Trials));
+        Assert.All(
+            continued.Skip(StoreFixtures.V1Trials).Select(t => t.Outcome).OfType<TrialOutcome.Infeasible>(),
+            i => Assert.NotNull(i.Reason.Needed));
+    }
+
+    [Fact]
+    public async Task A_hand_edited_reward_stops_resume_with_one_line_naming_study_and_trial()
+    {
+        var db = Fixture();
+        Execute(db, "UPDATE trials SET reward = -3 WHERE number = (SELECT MIN(number) FROM trials WHERE status = 'completed')");
+
+        var r = await CliRunner.Run("search", StoreFixtures.V1Config, "--db", db, "--resume", "--trials", "40", "--no-report");
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(Lines(r.Error));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains($"of study '{StoreFixtures.V1Study}'", line);
+
+        var listing = await CliRunner.Run("trials", db);
+        Assert.Equal(2, listing.ExitCode);
+        Assert.Single(Lines(listing.Error));
+    }
+
+    [Fact]
+    public async Task A_newer_schema_is_refused_by_every_command_with_one_line()
+    {
+        var db = Fixture();
+        Execute(db, "UPDATE schema_version SET version = 3");
+
+        var before = Hash(db);
+        foreach (var args in new[] { ["trials", db], new[] { "search", StoreFixtures.V1Config, "--db", db, "--resume", "--no-report" } })
+        {
+            var r = await CliRunner.Run(args);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("schema version 3", Assert.Single(Lines(r.Error)));
+        }
+
+        Assert.Equal(before, Hash(db));
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static IReadOnlyList<TrialRecord> Trials(string db)
+    {
+        using var store = TrialStore.OpenReadOnly(db);
+        return store.LoadTrials(store.FindStudy(StoreFixtures.V1Study)!.Id);
+    }
+
+    /// <summary>Everything but wall-clock timings and the rendered message (the reference run's trials carry numbers).</summary>
+    private static IEnumerable<string> Fingerprint(IEnumerable<TrialRecord> trials) =>
+        trials.Select(t => string.Join(
+            "|",
+            t.Number,
+            t.Batch,
+            string.Join(",", t.Parameters.Select(p => p.Value.ToString("R", CultureInfo.InvariantCulture))),
+            t.Status,
+            t.Reward.ToString("R", CultureInfo.InvariantCulture),
+            t.AreaMm2?.ToString("R", CultureInfo.InvariantCulture),
+            (t.Outcome as TrialOutcome.Infeasible)?.Reason is { } r ? $"{r.Stage}/{r.Level}/{r.Layer}/{r.Message}" : "",
+            t.Proposer,
+            string.Join(",", t.Metrics.Select(m => m.LatencySeconds.ToString("R", CultureInfo.InvariantCulture)))));
+}
