@@ -64,6 +64,28 @@ public sealed class SearchCommandTests : IDisposable
         var csv = await CliRunner.Run("trials", db, "--format", "csv");
         Assert.Equal(65, csv.Out.Trim().Split('\n').Length);
         Assert.StartsWith("number,batch,status,reward", csv.Out, StringComparison.Ordinal);
+        // Infeasible rows carry the reason's numbers as numeric cells, with the unit in its own column.
+        using (var reader = CsvHelper.CsvReader.FromText(csv.Out, null))
+        {
+            reader.ReadHeader();
+            var infeasible = 0;
+            while (reader.Read())
+            {
+                if (reader.GetString("status") == "infeasible")
+                {
+                    infeasible++;
+                    Assert.True(double.Parse(reader.GetString("needed"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+                    Assert.True(double.Parse(reader.GetString("available"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+                    Assert.NotEqual("", reader.GetString("unit"));
+                }
+                else
+                {
+                    Assert.Equal("", reader.GetString("needed"));
+                }
+            }
+
+            Assert.True(infeasible > 0, "the listing study should hit the area budget or the compiler at least once");
+        }
 
         var json = await CliRunner.Run("trials", db, "--study", "listing", "--format", "json");
         Assert.Equal(64, json.Out.Trim().Split('\n').Length);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Apollo.Search.Storage;
 using Apollo.Testing;
 using Microsoft.Data.Sqlite;
@@ -56,7 +57,16 @@ public sealed class StoreUpgradeCommandTests : IDisposable
 
         var json = await CliRunner.Run("trials", db, "--format", "json");
         Assert.True(json.ExitCode == 0, json.Error);
-        Assert.Equal(await File.ReadAllLinesAsync(StoreFixtures.V1TrialsJson), Lines(json.Out));
+        // Every field the schema-1 code printed is printed the same; fields added since (typed reason numbers,
+        // energy and power) are null for a schema-1 file, which never knew them.
+        var printed = Lines(json.Out).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var v1 = (await File.ReadAllLinesAsync(StoreFixtures.V1TrialsJson)).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(v1.Count, printed.Count);
+        foreach (var (old, now) in v1.Zip(printed))
+        {
+            AssertPrintsAtLeast(old, now, $"trial {old["number"]}");
+            Assert.All(new[] { "needed", "available", "unit" }, k => Assert.Null(now[k]));
+        }
 
         foreach (var args in new[] { ["studies", db], ["trials", db], ["trials", db, "--format", "csv"], ["best", db], ["summary", db], new[] { "report", db, "--no-maps", "--out", Path.Combine(_dir, "report") } })
         {
@@ -90,7 +100,12 @@ public sealed class StoreUpgradeCommandTests : IDisposable
 
         // The upgraded file still prints the schema-1 trials as schema 1 did; the new ones carry their numbers.
         var json = Lines((await CliRunner.Run("trials", db, "--format", "json")).Out);
-        Assert.Equal(await File.ReadAllLinesAsync(StoreFixtures.V1TrialsJson), json.Take(StoreFixtures.V1Trials));
+        var v1 = await File.ReadAllLinesAsync(StoreFixtures.V1TrialsJson);
+        Assert.Equal(v1.Length, json.Take(StoreFixtures.V1Trials).Count());
+        foreach (var (old, now) in v1.Zip(json))
+        {
+            AssertPrintsAtLeast(JsonNode.Parse(old), JsonNode.Parse(now), "upgraded trial");
+        }
         Assert.All(
             continued.Skip(StoreFixtures.V1Trials).Select(t => t.Outcome).OfType<TrialOutcome.Infeasible>(),
             i => Assert.NotNull(i.Reason.Needed));
@@ -128,6 +143,34 @@ public sealed class StoreUpgradeCommandTests : IDisposable
         }
 
         Assert.Equal(before, Hash(db));
+    }
+
+    /// <summary>Every value of <paramref name="old"/> is in <paramref name="now"/>, recursively; objects may have gained fields.</summary>
+    private static void AssertPrintsAtLeast(JsonNode? old, JsonNode? now, string where)
+    {
+        switch (old)
+        {
+            case JsonObject o:
+                var n = Assert.IsType<JsonObject>(now);
+                foreach (var (key, value) in o)
+                {
+                    AssertPrintsAtLeast(value, n[key], $"{where}.{key}");
+                }
+
+                break;
+            case JsonArray a:
+                var m = Assert.IsType<JsonArray>(now);
+                Assert.True(a.Count == m.Count, $"{where}: {a.Count} items, now {m.Count}");
+                for (var i = 0; i < a.Count; i++)
+                {
+                    AssertPrintsAtLeast(a[i], m[i], $"{where}[{i}]");
+                }
+
+                break;
+            default:
+                Assert.True(JsonNode.DeepEquals(old, now), $"{where} was {old?.ToJsonString()}, now {now?.ToJsonString()}");
+                break;
+        }
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
 using Apollo.Compiler.Mapping;
 using Apollo.Configuration;
+using Apollo.Reports;
 using Apollo.Search.Storage;
 using Spectre.Console;
 
@@ -73,11 +74,11 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                         .AddColumn(new TableColumn("area").RightAligned()).AddColumn("parameters").AddColumn("infeasible at").AddColumn("proposer");
                     foreach (var t in trials)
                     {
-                        var (_, level, _, reason) = Describe(t.Outcome);
+                        var d = Describe(t.Outcome);
                         table.AddRow(t.Number.ToString(CultureInfo.InvariantCulture), t.Status.ToString().ToLowerInvariant(), StoreViews.F(t.Reward, "F4"),
                             t.AreaMm2 is { } a ? StoreViews.F(a, "F3") : "-",
                             Markup.Escape(string.Join(" ", t.Parameters.Select(p => StoreViews.F(p.Value, "G")))),
-                            Markup.Escape(level ?? reason ?? ""), Markup.Escape(t.Proposer));
+                            Markup.Escape(d.Level ?? d.Reason ?? ""), Markup.Escape(t.Proposer));
                     }
 
                     streams.CreateConsole().Write(table);
@@ -111,54 +112,40 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
 
     private void WriteCsv(IReadOnlyList<TrialRecord> trials)
     {
-        static string Esc(string? s) => s is null ? "" : s.Contains(',') || s.Contains('"') || s.Contains('\n') ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
         var names = trials.Count > 0 ? trials[0].Parameters.Select(p => p.Key).ToList() : [];
         var workloads = trials.SelectMany(t => t.Metrics.Select(m => m.Workload)).Distinct().ToList();
-        var header = new StringBuilder("number,batch,status,reward,area_mm2,stage,level,layer,reason,proposer,evaluation_ms");
-        foreach (var n in names)
-        {
-            header.Append(',').Append(n);
-        }
-
-        foreach (var w in workloads)
-        {
-            header.Append(',').Append(Esc(w + "_latency_s"));
-        }
-
-        streams.Out.WriteLine(header.ToString());
+        string[] header =
+        [
+            "number", "batch", "status", "reward", "area_mm2", "stage", "level", "workload", "layer", "needed", "available", "unit",
+            "reason", "proposer", "evaluation_ms", .. names, .. workloads.Select(w => w + "_latency_s"),
+        ];
+        using var table = new CsvTable(streams.Out, header);
         foreach (var t in trials)
         {
-            var line = new StringBuilder();
-            line.Append(CultureInfo.InvariantCulture, $"{t.Number},{t.Batch},{t.Status.ToString().ToLowerInvariant()},{t.Reward.ToString("R", CultureInfo.InvariantCulture)},");
-            line.Append(t.AreaMm2?.ToString("R", CultureInfo.InvariantCulture)).Append(',');
-            var (stage, level, layer, reason) = Describe(t.Outcome);
-            line.Append(Esc(stage)).Append(',').Append(Esc(level)).Append(',').Append(Esc(layer)).Append(',').Append(Esc(reason)).Append(',').Append(Esc(t.Proposer)).Append(',');
-            line.Append(t.EvaluationMilliseconds.ToString("F3", CultureInfo.InvariantCulture));
-            foreach (var p in t.Parameters)
-            {
-                line.Append(',').Append(p.Value.ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            foreach (var w in workloads)
-            {
-                line.Append(',').Append(t.Metrics.FirstOrDefault(m => m.Workload == w)?.LatencySeconds.ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            streams.Out.WriteLine(line.ToString());
+            var d = Describe(t.Outcome);
+            var metrics = workloads.Select(w => (object?)t.Metrics.FirstOrDefault(m => m.Workload == w)?.LatencySeconds);
+            table.WriteRow(
+            [
+                t.Number, t.Batch, t.Status.ToString().ToLowerInvariant(), t.Reward, t.AreaMm2, d.Stage, d.Level, d.Workload, d.Layer, d.Needed, d.Available, d.Unit,
+                d.Reason, t.Proposer, Math.Round(t.EvaluationMilliseconds, 3), .. t.Parameters.Select(p => (object?)p.Value), .. metrics,
+            ]);
         }
     }
 
-    /// <summary>The stage, level, layer and reason columns of the CSV and JSON (docs/cli.md), from the outcome.</summary>
-    private static (string? Stage, string? Level, string? Layer, string? Reason) Describe(TrialOutcome outcome) => outcome switch
+    /// <summary>The reason columns of the CSV and JSON (docs/cli.md), from the outcome; null where they do not apply.</summary>
+    private static ReasonColumns Describe(TrialOutcome outcome) => outcome switch
     {
-        TrialOutcome.Infeasible { Reason: var r } => (r.Stage.Text(), r.Level.Text(), r.Layer, r.Message),
-        TrialOutcome.Failed f => (TrialOutcome.Failed.StageText, null, null, f.Error),
-        _ => (null, null, null, null),
+        TrialOutcome.Infeasible { Reason: var r } => new(r.Stage.Text(), r.Level.Text(), r.Workload, r.Layer, r.Needed, r.Available, r.Unit, r.Message),
+        TrialOutcome.Failed f => new(TrialOutcome.Failed.StageText, null, null, null, null, null, null, f.Error),
+        _ => new(null, null, null, null, null, null, null, null),
     };
+
+    private sealed record ReasonColumns(
+        string? Stage, string? Level, string? Workload, string? Layer, double? Needed, double? Available, string? Unit, string? Reason);
 
     private static JsonObject Json(TrialRecord t)
     {
-        var (stage, level, layer, reason) = Describe(t.Outcome);
+        var d = Describe(t.Outcome);
         return new JsonObject
         {
             ["number"] = t.Number,
@@ -167,10 +154,14 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
             ["reward"] = t.Reward,
             ["area_mm2"] = t.AreaMm2,
             ["parameters"] = EvaluationJson.Object(t.Parameters),
-            ["stage"] = stage,
-            ["level"] = level,
-            ["layer"] = layer,
-            ["reason"] = reason,
+            ["stage"] = d.Stage,
+            ["level"] = d.Level,
+            ["layer"] = d.Layer,
+            ["reason"] = d.Reason,
+            ["workload"] = d.Workload,
+            ["needed"] = d.Needed,
+            ["available"] = d.Available,
+            ["unit"] = d.Unit,
             ["proposer"] = t.Proposer,
             ["evaluation_ms"] = t.EvaluationMilliseconds,
             ["workloads"] = new JsonArray(t.Metrics.Select(m => (JsonNode)new JsonObject
@@ -179,6 +170,8 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                 ["latency_s"] = m.LatencySeconds,
                 ["throughput_per_s"] = m.ThroughputPerSecond,
                 ["speedup"] = m.Speedup,
+                ["energy_j"] = m.EnergyJoules,
+                ["power_w"] = m.PowerWatts,
             }).ToArray()),
         };
     }
