@@ -27,17 +27,9 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
         {
             var databases = result.GetValue(_databases)!.Select(locator.UserPath).ToList();
             var output = result.GetValue(_out) is { } o ? locator.UserPath(o) : DefaultOutput(databases[0]);
-            try
-            {
-                var studies = ReportSource.Load(databases, result.GetValue(_studies) ?? []);
-                var report = Write(streams, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed), Maps: !result.GetValue(_noMaps)), cancellation);
-                return Task.FromResult(report is null ? CommandErrors.Failure : CommandErrors.Ok);
-            }
-            catch (StoreException e)
-            {
-                streams.Error.WriteLine($"error: {e.Message}");
-                return Task.FromResult(CommandErrors.BadInput);
-            }
+            var studies = ReportSource.Load(databases, result.GetValue(_studies) ?? []);
+            var report = Write(streams, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed), Maps: !result.GetValue(_noMaps)), cancellation);
+            return Task.FromResult(report is null ? CommandErrors.Failure : CommandErrors.Ok);
         }));
         return command;
     }

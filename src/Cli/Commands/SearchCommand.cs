@@ -44,21 +44,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"study '{config.Study}': {config.Optimizer}, {config.Trials} trials in batches of {config.BatchSize}, seed {config.Seed}, budget {config.AreaBudgetMm2} mm², {workloadCount} workloads, space of {template.Size:N0} points")));
 
-        StudyOutcome outcome;
-        try
-        {
-            outcome = streams.Interactive ? RunWithProgressBar(console, runner, config, result.GetValue(_resume), cancellation) : RunWithLines(runner, config, result.GetValue(_resume), cancellation);
-        }
-        catch (StudyLockedException e)
-        {
-            streams.Error.WriteLine($"error: {e.Message}");
-            return CommandErrors.BadInput;
-        }
-        catch (StoreException e)
-        {
-            streams.Error.WriteLine($"error: {e.Message}");
-            return CommandErrors.BadInput;
-        }
+        var outcome = streams.Interactive ? RunWithProgressBar(console, runner, config, result.GetValue(_resume), cancellation) : RunWithLines(runner, config, result.GetValue(_resume), cancellation);
 
         StoreViews.WriteOutcome(console, outcome, config.Database);
         if (!result.GetValue(_noReport) && outcome.State.Trials > 0 && !cancellation.IsCancellationRequested)

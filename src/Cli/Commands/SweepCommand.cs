@@ -141,25 +141,16 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         var study = new StudySetup(clock).Prepare(cell.Config, OptimizerRegistry.Default);
         streams.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cell {cell.Index} {cell.Name}: {cell.Optimizer.Name}, budget {cell.BudgetMm2} mm², seed {cell.Seed}, {cell.Config.Trials} trials ({progress.Trials} stored), {cell.Config.Threads} threads, shard {cell.Config.Database}"));
-        StudyOutcome outcome;
-        try
+        var next = 0;
+        var step = Math.Max(1, cell.Config.Trials / 10);
+        var outcome = study.Runner.Run(resume: true, new SynchronousProgress<StudyState>(s =>
         {
-            var next = 0;
-            var step = Math.Max(1, cell.Config.Trials / 10);
-            outcome = study.Runner.Run(resume: true, new SynchronousProgress<StudyState>(s =>
+            if (s.Trials >= next)
             {
-                if (s.Trials >= next)
-                {
-                    streams.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trials {s.Trials}/{s.RequestedTrials} best {s.BestReward:F4} elapsed {s.Elapsed.TotalSeconds:F1} s"));
-                    next = s.Trials + step;
-                }
-            }), cancellation);
-        }
-        catch (Exception e) when (e is StoreException or StudyLockedException)
-        {
-            streams.Error.WriteLine($"error: {e.Message}");
-            return CommandErrors.BadInput;
-        }
+                streams.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trials {s.Trials}/{s.RequestedTrials} best {s.BestReward:F4} elapsed {s.Elapsed.TotalSeconds:F1} s"));
+                next = s.Trials + step;
+            }
+        }), cancellation);
 
         StoreViews.WriteOutcome(streams.CreateConsole(), outcome, cell.Config.Database);
         return outcome.StopReason.StartsWith("interrupted", StringComparison.Ordinal) ? CommandErrors.Interrupted : CommandErrors.Ok;
