@@ -38,11 +38,11 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
 
     private async Task<int> Run(ParseResult result, CancellationToken cancellation)
     {
+        var budget = CliValues.Budget(result.GetValue(_budget));
         var space = AcceleratorFiles.LoadSpace(result.GetValue(_space) is { } s ? locator.UserPath(s) : locator.DefaultSpace);
         var baseline = AcceleratorFiles.LoadAccelerator(result.GetValue(_baseline) is { } b ? locator.UserPath(b) : locator.DefaultBaseline);
         var catalog = WorkloadCatalog.Load(result.GetValue(_workloadDir) is { } d ? locator.UserPath(d) : locator.DefaultWorkloads);
         var workloads = EvaluationSetup.SelectWorkloads(catalog, result.GetValue(_workloads), result.GetValue(_workloadSet));
-        var budget = result.GetValue(_budget);
 
         if (result.GetValue(_batch))
         {

@@ -32,10 +32,12 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
 
     private int Run(ParseResult result, CancellationToken cancellation)
     {
+        var trials = CliValues.InRange(result.GetValue(_trials), "--trials", 1, int.MaxValue);
+        var budget = CliValues.Budget(result.GetValue(_budget));
         var registry = OptimizerRegistry.Default;
         var path = result.GetValue(_config) is { } c ? locator.UserPath(c) : locator.Config("searches", "quickstart.yaml");
         var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
-            .With(result.GetValue(_optimizer), result.GetValue(_trials), result.GetValue(_seed), result.GetValue(_budget), result.GetValue(_db), locator.WorkingDirectory, registry);
+            .With(result.GetValue(_optimizer), trials, result.GetValue(_seed), budget, result.GetValue(_db), locator.WorkingDirectory, registry);
 
         // Everything that can be wrong with the config is found before the database is touched.
         var (_, runner, template, workloadCount) = new StudySetup(clock).Prepare(config, registry);

@@ -42,15 +42,16 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         command.Subcommands.Add(Status());
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () =>
         {
+            var cores = Environment.ProcessorCount;
+            var jobCount = CliValues.InRange(result.GetValue(jobs) ?? cores, "--jobs", 1, CliValues.MaxThreads);
             var sweep = Load(result.GetValue(file)!);
             if (result.GetValue(backend) == "slurm")
             {
-                var options = new SlurmOptions(result.GetValue(partition), result.GetValue(time), Positive(result.GetValue(cpus), "--cpus-per-task"));
+                var options = new SlurmOptions(result.GetValue(partition), result.GetValue(time), CliValues.InRange(result.GetValue(cpus), "--cpus-per-task", 1, CliValues.MaxCpusPerTask));
                 return Task.FromResult(Submit(sweep, options, result.GetValue(apolloCommand), result.GetValue(dryRun)));
             }
 
-            var cores = Environment.ProcessorCount;
-            var parallel = Math.Min(Positive(result.GetValue(jobs) ?? cores, "--jobs"), sweep.Cells.Count);
+            var parallel = Math.Min(jobCount, sweep.Cells.Count);
             // jobs × threads ≤ cores: more would only make the cells fight over the same cores.
             sweep = sweep.WithThreads(Math.Max(1, cores / parallel));
             ValidateCells(sweep);
@@ -112,6 +113,7 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         command.Hidden = true;
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () =>
         {
+            var cellThreads = CliValues.Threads(result.GetValue(threads));
             var sweep = Load(result.GetValue(file)!);
             var i = result.GetValue(index);
             if (i < 0 || i >= sweep.Cells.Count)
@@ -119,9 +121,9 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
                 throw new ConfigException("<command line>", null, "--index", string.Create(CultureInfo.InvariantCulture, $"cell index {i} is out of range; the sweep has cells 0..{sweep.Cells.Count - 1}"));
             }
 
-            if (result.GetValue(threads) is { } t)
+            if (cellThreads is { } t)
             {
-                sweep = sweep.WithThreads(t >= 0 ? t : throw new ConfigException("<command line>", null, "--threads", "must be 0 (all cores) or more"));
+                sweep = sweep.WithThreads(t);
             }
 
             return Task.FromResult(RunCell(sweep.Cells[i], cancellation));
@@ -200,8 +202,6 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
     }
 
     private SweepConfig Load(string path) => SweepConfig.Load(locator.UserPath(path), locator.WorkingDirectory, locator.ConfigsRoot, OptimizerRegistry.Default);
-
-    private static int Positive(int value, string option) => value >= 1 ? value : throw new ConfigException("<command line>", null, option, "must be at least 1");
 
     private static Argument<string> SweepArgument() => new("file") { Description = "Sweep YAML (see docs/sweeps.md)." };
 }
