@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Apollo.Configuration;
 
 namespace Apollo.Cli.Commands;
@@ -41,6 +42,21 @@ public static class CliValues
 
     /// <summary>Evaluation threads: 0 (all cores) up to <see cref="MaxThreads"/>.</summary>
     public static int? Threads(int? value, string option = "--threads") => InRange(value, option, 0, MaxThreads, " (0 = all cores)");
+
+    /// <summary>Longest part of a bad value echoed in an error message.</summary>
+    public const int MaxEcho = 80;
+
+    /// <summary>
+    /// At most <paramref name="max"/> characters of <paramref name="text"/> (then "…"), with line breaks written as
+    /// <c>\n</c> and unpaired surrogates replaced, so an error message stays one short line of valid UTF-8
+    /// whatever the input was.
+    /// </summary>
+    public static string Echo(string text, int max = MaxEcho)
+    {
+        var prefix = text.Length > max ? text[..max] + "…" : text;
+        prefix = prefix.ReplaceLineEndings("\\n");
+        return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(prefix));
+    }
 
     internal static ConfigException Bad(string option, string problem) => new(Source, null, option, problem);
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
@@ -124,9 +123,6 @@ internal sealed class BatchEvaluation(CliStreams streams, TemplateSpace space, D
     /// <summary>Longest input line that is parsed; a longer one gets an error object without being parsed.</summary>
     public const int MaxLineLength = 65_536;
 
-    /// <summary>Longest part of a bad value, or of a message, echoed in an error object.</summary>
-    public const int MaxEcho = 80;
-
     private const int MaxMessage = 400;
 
     /// <summary>The answer line for one input line: its evaluation, or an error object; never throws for a bad line.</summary>
@@ -136,7 +132,7 @@ internal sealed class BatchEvaluation(CliStreams streams, TemplateSpace space, D
         try
         {
             config = Parse(text);
-            space.Validate(config, (field, problem) => new FormatException($"field '{Echo(field)}': {problem}"));
+            space.Validate(config, (field, problem) => new FormatException($"field '{CliValues.Echo(field)}': {problem}"));
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException or InvalidOperationException)
         {
@@ -155,17 +151,7 @@ internal sealed class BatchEvaluation(CliStreams streams, TemplateSpace space, D
     }
 
     private static string Error(int line, string message) =>
-        new JsonObject { ["line"] = line, ["error"] = Echo(message.ReplaceLineEndings(" "), MaxMessage) }.ToJsonString(EvaluationJson.Options);
-
-    /// <summary>
-    /// At most <paramref name="max"/> characters of <paramref name="text"/> (then "…"), with unpaired surrogates
-    /// replaced, so an error object stays short and valid UTF-8 whatever the input was.
-    /// </summary>
-    internal static string Echo(string text, int max = MaxEcho)
-    {
-        var prefix = text.Length > max ? text[..max] + "…" : text;
-        return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(prefix));
-    }
+        new JsonObject { ["line"] = line, ["error"] = CliValues.Echo(message.ReplaceLineEndings(" "), MaxMessage) }.ToJsonString(EvaluationJson.Options);
 
     private static AcceleratorConfig Parse(string text)
     {
@@ -185,14 +171,14 @@ internal sealed class BatchEvaluation(CliStreams streams, TemplateSpace space, D
         {
             var value = property.Value is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var d) && double.IsFinite(d)
                 ? d
-                : throw new FormatException($"field '{Echo(property.Name)}': expected a finite number, got {Echo(property.Value.GetRawText())}");
+                : throw new FormatException($"field '{CliValues.Echo(property.Name)}': expected a finite number, got {CliValues.Echo(property.Value.GetRawText())}");
             if (!values.TryAdd(property.Name, value))
             {
-                throw new FormatException($"field '{Echo(property.Name)}': given more than once");
+                throw new FormatException($"field '{CliValues.Echo(property.Name)}': given more than once");
             }
         }
 
         // The line number is in the error object already; the message names only the field.
-        return AcceleratorConfig.FromParameters(values, (field, problem) => new FormatException($"field '{Echo(field)}': {problem}"));
+        return AcceleratorConfig.FromParameters(values, (field, problem) => new FormatException($"field '{CliValues.Echo(field)}': {problem}"));
     }
 }

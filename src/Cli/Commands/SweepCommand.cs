@@ -33,7 +33,7 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         var partition = new Option<string?>("--partition") { Description = "slurm: partition (#SBATCH --partition)." };
         var time = new Option<string?>("--time") { Description = "slurm: time limit per array task, e.g. 2:00:00 (#SBATCH --time)." };
         var cpus = new Option<int>("--cpus-per-task") { Description = "slurm: CPUs per array task, used as evaluation threads.", DefaultValueFactory = _ => 1 };
-        var dryRun = new Option<bool>("--dry-run") { Description = "slurm: write and print the script, do not submit it." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Run nothing: local prints the plan (cells, shards, commands); slurm writes and prints the script without submitting it." };
         var apolloCommand = new Option<string?>("--apollo-command") { Description = $"slurm: command the tasks run instead of this apollo (also ${SlurmJobArray.CommandVariable}), e.g. \"dotnet /abs/apollo.dll\"." };
         var command = new Command("sweep", "Run a sweep (optimizers × budgets × seeds × workload sets) locally or as a Slurm job array; one SQLite shard per cell.")
         {
@@ -44,10 +44,11 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         {
             var cores = Environment.ProcessorCount;
             var jobCount = CliValues.InRange(result.GetValue(jobs) ?? cores, "--jobs", 1, CliValues.MaxThreads);
+            var slurm = result.GetValue(backend) == "slurm";
+            var options = slurm ? SlurmOptions.Create(result.GetValue(partition), result.GetValue(time), result.GetValue(cpus)) : null;
             var sweep = Load(result.GetValue(file)!);
-            if (result.GetValue(backend) == "slurm")
+            if (options is not null)
             {
-                var options = new SlurmOptions(result.GetValue(partition), result.GetValue(time), CliValues.InRange(result.GetValue(cpus), "--cpus-per-task", 1, CliValues.MaxCpusPerTask));
                 return Task.FromResult(Submit(sweep, options, result.GetValue(apolloCommand), result.GetValue(dryRun)));
             }
 
@@ -55,6 +56,12 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
             // jobs × threads ≤ cores: more would only make the cells fight over the same cores.
             sweep = sweep.WithThreads(Math.Max(1, cores / parallel));
             ValidateCells(sweep);
+            if (result.GetValue(dryRun))
+            {
+                WritePlan(sweep, parallel);
+                return Task.FromResult(CommandErrors.Ok);
+            }
+
             return Task.FromResult(new LocalSweep(streams, new StudySetup(clock), OptimizerRegistry.Default).Run(sweep, parallel, cancellation));
         }));
         return command;
@@ -189,6 +196,26 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         streams.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"submitted job array {jobId}: {sweep.Cells.Count} tasks (cells 0..{sweep.Cells.Count - 1}); script {array.ScriptPath}; logs in {array.LogFolder}"));
         streams.Out.WriteLine($"next: apollo sweep status {sweep.File}");
         return CommandErrors.Ok;
+    }
+
+    /// <summary>What a local run would do, cell by cell, with the command that runs each cell alone; nothing is written.</summary>
+    private void WritePlan(SweepConfig sweep, int parallel)
+    {
+        var progress = sweep.Cells.Select(CellProgress.Read).ToList();
+        var inv = CultureInfo.InvariantCulture;
+        var threads = sweep.Cells[0].Config.Threads;
+        streams.Out.WriteLine(string.Create(inv,
+            $"sweep '{sweep.Name}': {sweep.Cells.Count} cells ({progress.Count(p => p.Finished)} already finished), {parallel} at a time, {threads} evaluation threads each; shards in {sweep.ShardFolder}"));
+        foreach (var p in progress)
+        {
+            var cell = p.Cell;
+            var state = p.Finished ? "finished, skipped" : p.Trials > 0 ? "resumed" : "new";
+            streams.Out.WriteLine(string.Create(inv,
+                $"cell {cell.Index} {cell.Name}: {cell.Optimizer.Label}, budget {cell.BudgetMm2} mm², seed {cell.Seed}, workloads {cell.WorkloadSet ?? "of the base config"}, {p.Trials}/{cell.Config.Trials} trials stored ({state}); shard {cell.Config.Database}"));
+            streams.Out.WriteLine(string.Create(inv, $"  apollo sweep-cell {SlurmJobArray.Quote(sweep.File)} --index {cell.Index} --threads {threads}"));
+        }
+
+        streams.Out.WriteLine("# --dry-run: nothing was run");
     }
 
     /// <summary>Checks one cell per optimizer entry and workload set (seeds and budgets cannot make a config invalid), before anything runs.</summary>
