@@ -1,19 +1,8 @@
-using Apollo.Testing;
-using Microsoft.Data.Sqlite;
-
 namespace Apollo.Cli.Tests;
 
 /// <summary>Numeric options are range-checked in one place before anything is read or written.</summary>
-public sealed class CliValuesTests : IDisposable
+public sealed class CliValuesTests : TempFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apollo-values-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     public static TheoryData<string, string> BadBudgets() => new()
     {
         { "evaluate", "NaN" }, { "evaluate", "Infinity" }, { "evaluate", "1e400" }, { "evaluate", "-1" }, { "evaluate", "0" },
@@ -62,25 +51,13 @@ public sealed class CliValuesTests : IDisposable
         var line = Assert.Single(r.Error.Trim().Split('\n'));
         Assert.StartsWith($"error: <command line>: field '{option}': ", line, StringComparison.Ordinal);
         Assert.Contains(text, line);
-        Assert.Equal(["base.yaml", "search.yaml", "sweep.yaml"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["base.yaml", "search.yaml", "sweep.yaml"], Directory.GetFileSystemEntries(Dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     private Task<CliRunner.Result> Run(string command, params string[] extra)
     {
-        var search = Path.Combine(_dir, "search.yaml");
-        File.WriteAllText(search, $"""
-            study: values
-            space: {RepositoryPaths.Config("accelerators", "space.yaml")}
-            baseline: {RepositoryPaths.Config("accelerators", "baseline.yaml")}
-            workload_dir: {RepositoryPaths.Config("workloads")}
-            workloads: [mobilenet_v2]
-            area_budget_mm2: 6.8
-            optimizer: random
-            trials: 16
-            batch_size: 8
-            database: {Path.Combine(_dir, "values.db")}
-            """);
-        var sweep = SweepCommandTests.WriteSweep(_dir, "sweep", "  optimizers: [random]\n  budgets: [6.8]\n  seeds: [1]\n", trials: 8);
+        var search = SearchConfig("values", 16);
+        var sweep = SweepCommandTests.WriteSweep(Dir, "sweep", "  optimizers: [random]\n  budgets: [6.8]\n  seeds: [1]\n", trials: 8);
         string[] args = command switch
         {
             "evaluate" => ["evaluate", "--accelerator", "configs/accelerators/baseline.yaml", "--workloads", "mobilenet_v2"],

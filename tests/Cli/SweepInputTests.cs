@@ -1,19 +1,11 @@
 using Apollo.Cli.Commands;
-using Microsoft.Data.Sqlite;
 
 namespace Apollo.Cli.Tests;
 
 /// <summary>Values that go into an sbatch script are Slurm syntax or refused; a dry run runs nothing.</summary>
-public sealed class SweepInputTests : IDisposable
+public sealed class SweepInputTests : TempFolder
 {
     private const string Matrix = "  optimizers: [random, evolution]\n  budgets: [6.8]\n  seeds: [1, 2]\n";
-    private readonly string _dir = Directory.CreateTempSubdirectory("apollo-sweep-input-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     [Theory]
     [InlineData("--time", "x\necho INJECTED")]
@@ -31,14 +23,14 @@ public sealed class SweepInputTests : IDisposable
     [InlineData("--apollo-command", "dotnet apollo.dll\necho INJECTED")]
     public async Task A_value_that_is_not_slurm_syntax_exits_2_and_writes_no_script(string option, string value)
     {
-        var sweep = SweepCommandTests.WriteSweep(_dir, "inj", Matrix, trials: 8);
+        var sweep = SweepCommandTests.WriteSweep(Dir, "inj", Matrix, trials: 8);
         var r = await CliRunner.Run("sweep", sweep, "--backend", "slurm", "--dry-run", option, value);
         Assert.Equal(2, r.ExitCode);
         var line = Assert.Single(r.Error.Trim().Split('\n'));
         Assert.Contains($"field '{option}'", line);
         Assert.Contains(option == "--time" ? "days-hours:minutes:seconds" : option == "--partition" ? "comma-separated" : "one line", line);
         Assert.DoesNotContain("INJECTED", r.Out);
-        Assert.False(Directory.Exists(Path.Combine(_dir, "results", "slurm")));
+        Assert.False(Directory.Exists(Path.Combine(Dir, "results", "slurm")));
     }
 
     [Theory]
@@ -55,10 +47,10 @@ public sealed class SweepInputTests : IDisposable
     [InlineData("--partition", "long_q.v2-a")]
     public async Task Every_slurm_form_is_written_as_given(string option, string value)
     {
-        var sweep = SweepCommandTests.WriteSweep(_dir, "ok", Matrix, trials: 8);
+        var sweep = SweepCommandTests.WriteSweep(Dir, "ok", Matrix, trials: 8);
         var r = await CliRunner.Run("sweep", sweep, "--backend", "slurm", "--dry-run", option, value);
         Assert.True(r.ExitCode == 0, r.Error);
-        Assert.Contains($"#SBATCH {option}={value}\n", File.ReadAllText(Path.Combine(_dir, "results", "slurm", "sweep.sbatch")));
+        Assert.Contains($"#SBATCH {option}={value}\n", File.ReadAllText(Path.Combine(Dir, "results", "slurm", "sweep.sbatch")));
     }
 
     [Fact]
@@ -72,7 +64,7 @@ public sealed class SweepInputTests : IDisposable
     [Fact]
     public async Task A_local_dry_run_prints_the_plan_and_creates_no_shard()
     {
-        var sweep = SweepCommandTests.WriteSweep(_dir, "plan", Matrix, trials: 8);
+        var sweep = SweepCommandTests.WriteSweep(Dir, "plan", Matrix, trials: 8);
         var r = await CliRunner.Run("sweep", sweep, "--dry-run", "--jobs", "2");
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.StartsWith("sweep 'plan': 4 cells (0 already finished), 2 at a time", r.Out, StringComparison.Ordinal);
@@ -80,12 +72,12 @@ public sealed class SweepInputTests : IDisposable
         for (var i = 0; i < cells.Length; i++)
         {
             Assert.Contains($"cell {i} {cells[i]}: ", r.Out);
-            Assert.Contains($"shard {Path.Combine(_dir, "results", "shards", cells[i] + ".db")}", r.Out);
+            Assert.Contains($"shard {Path.Combine(Dir, "results", "shards", cells[i] + ".db")}", r.Out);
             Assert.Contains($"  apollo sweep-cell {sweep} --index {i} --threads ", r.Out);
         }
 
         Assert.Contains("0/8 trials stored (new)", r.Out);
         Assert.EndsWith("# --dry-run: nothing was run\n", r.Out, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_dir, "results", "shards")) && Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "results", "shards")).Any());
+        Assert.False(Directory.Exists(Path.Combine(Dir, "results", "shards")) && Directory.EnumerateFileSystemEntries(Path.Combine(Dir, "results", "shards")).Any());
     }
 }
