@@ -82,6 +82,7 @@ public sealed class BatchInputTests
     }
 
     [Fact]
+    [Trait("Category", "System")] // a real apollo process reading raw bytes
     public async Task Invalid_utf8_bytes_in_a_real_process_get_error_objects()
     {
         var file = Path.Combine(Path.GetTempPath(), $"apollo-utf8-{Guid.NewGuid():N}.jsonl");

@@ -54,6 +54,7 @@ public sealed class CommandErrorsTests
     }
 
     [Fact]
+    [Trait("Category", "System")] // real apollo processes behind bash pipes
     public async Task A_reader_that_closes_the_pipe_early_gets_a_quiet_exit()
     {
         var input = string.Concat(Enumerable.Repeat("{\"pe_x\":4,\"pe_y\":4,\"lanes\":64,\"cores\":4,\"pe_memory\":524288,\"core_memory\":32768,\"instruction_memory\":4096,\"parameter_memory\":16384,\"activation_memory\":8192,\"io_bandwidth\":20}\n", 3000));
@@ -77,6 +78,7 @@ public sealed class CommandErrorsTests
     }
 
     [Fact]
+    [Trait("Category", "System")] // a real apollo process writing to /dev/full
     public async Task A_full_disk_on_stdout_is_one_line_and_exit_1()
     {
         var r = await ApolloProcess.Bash("apollo space > /dev/full", TimeSpan.FromMinutes(1));

@@ -81,6 +81,7 @@ public sealed class ReportOutputTests : TempFolder
     }
 
     [Fact]
+    [Trait("Category", "System")] // mounts a 200 KiB tmpfs as root (else falls back to the writer seam)
     public async Task A_full_disk_gives_one_line_exit_1_and_no_partial_file()
     {
         var db = await Study("disk-full", trials: 60);
