@@ -11,7 +11,7 @@ public sealed class OutputClosedException(Exception innerException)
 /// Standard output for the CLI. A write to a pipe whose reader has gone (<c>apollo trials db | head -1</c>) or to a
 /// closed descriptor (<c>&gt;&amp;-</c>) throws <see cref="OutputClosedException"/>, which the command error handler
 /// turns into a quiet exit, so a command stops instead of computing output nobody reads. Other write errors
-/// (a full disk) pass through as the <see cref="IOException"/> they are.
+/// (a full disk) become an <see cref="IOException"/> that says it was standard output.
 /// </summary>
 internal sealed class StandardOutput(TextWriter inner) : TextWriter
 {
@@ -80,9 +80,9 @@ internal sealed class StandardOutput(TextWriter inner) : TextWriter
         {
             write();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && IsClosed(e))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputClosedException(e);
+            throw IsClosed(e) ? new OutputClosedException(e) : new IOException($"cannot write standard output: {e.Message}", e);
         }
     }
 }

@@ -83,7 +83,7 @@ public sealed class CommandErrorsTests
     {
         var r = await ApolloProcess.Bash("apollo space > /dev/full", TimeSpan.FromMinutes(1));
         Assert.Equal(CommandErrors.Failure, r.ExitCode);
-        Assert.Equal("error: No space left on device", r.Error.Trim());
+        Assert.Equal("error: cannot write standard output: No space left on device", r.Error.Trim());
     }
 
     private static (CliStreams Streams, StringWriter Error) Streams(bool debug)
