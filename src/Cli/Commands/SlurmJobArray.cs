@@ -81,7 +81,7 @@ public sealed class SlurmJobArray(SweepConfig sweep, string workingDirectory)
     /// <exception cref="ConfigException">A value that would break out of its line of the script.</exception>
     public string Script(SlurmOptions options, string apolloCommand)
     {
-        OneLine(apolloCommand, CliValues.Source, "--apollo-command", "the command");
+        OneLine(apolloCommand, CliValues.Source, "--apollo-command", $"the command (--apollo-command or {CommandVariable})");
         SbatchPath(LogFolder, sweep.File, "results", "the results folder");
         SbatchPath(workingDirectory, CliValues.Source, "<working directory>", "the working directory");
         var inv = CultureInfo.InvariantCulture;
