@@ -53,7 +53,9 @@ public static class ApolloApp
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Graceful);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Graceful);
         var parse = root.Parse(args);
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = streams.Out, Error = streams.Error, ProcessTerminationTimeout = null }, stop.Token);
+        // Every exception, also from help and parse-error output, ends in CommandErrors: one line, a defined exit code.
+        var invocation = new InvocationConfiguration { Output = streams.Out, Error = streams.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        return await CommandErrors.Guard(streams, () => parse.InvokeAsync(invocation, stop.Token));
 
         void Graceful(PosixSignalContext context)
         {

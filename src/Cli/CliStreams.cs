@@ -5,8 +5,14 @@ namespace Apollo.Cli;
 /// <summary>The process's standard streams, injectable so tests can run commands in-process.</summary>
 public sealed record CliStreams(TextReader In, TextWriter Out, TextWriter Error, bool Interactive)
 {
+    /// <summary>Print the stack trace of an unexpected exception (<c>APOLLO_DEBUG=1</c>).</summary>
+    public bool Debug { get; init; }
+
     public static CliStreams FromConsole() =>
-        new(Console.In, Console.Out, Console.Error, !Console.IsOutputRedirected && !Console.IsErrorRedirected);
+        new(Console.In, StandardOutput.Open(), Console.Error, !Console.IsOutputRedirected && !Console.IsErrorRedirected)
+        {
+            Debug = Environment.GetEnvironmentVariable(Commands.CommandErrors.DebugVariable) == "1",
+        };
 
     /// <summary>A Spectre console over <see cref="Out"/>; plain text when not attached to a terminal.</summary>
     public IAnsiConsole CreateConsole()

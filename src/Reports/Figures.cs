@@ -12,10 +12,10 @@ public sealed record Figure(string Name, string Title, string PngPath, string Sv
 public sealed record RunGroup(string Label, IReadOnlyList<StudyTrials> Runs);
 
 /// <summary>
-/// The report's figures, drawn with ScottPlot and saved as PNG and SVG. Every method is a pure function
-/// of its inputs, so the same data give the same files.
+/// The report's figures, drawn with ScottPlot and saved as PNG and SVG through <see cref="ReportFiles"/> (never
+/// half-written). Every method is a pure function of its inputs, so the same data give the same files.
 /// </summary>
-public sealed class Figures(string directory)
+public sealed class Figures(ReportFiles files)
 {
     private const int Width = 900;
     private const int Height = 640;
@@ -201,11 +201,10 @@ public sealed class Figures(string directory)
 
     private Figure Save(string name, string title, Plot plot, int width = Width)
     {
-        var png = Path.Combine(directory, name + ".png");
-        var svg = Path.Combine(directory, name + ".svg");
-        plot.SavePng(png, width, Height);
-        plot.SaveSvg(svg, width, Height);
-        return new Figure(name, title, png, svg, File.ReadAllBytes(png));
+        var bytes = plot.GetImageBytes(width, Height, ImageFormat.Png);
+        var png = files.Write(name + ".png", bytes);
+        var svg = files.WriteText(name + ".svg", plot.GetSvgXml(width, Height));
+        return new Figure(name, title, png, svg, bytes);
     }
 
     private static (double[] Ys, double[] Density) KernelDensity(double[] sorted)

@@ -33,7 +33,8 @@ public sealed record ReportResult(string HtmlPath, string CsvPath, IReadOnlyList
 /// violins of each run's best reward, best-so-far and feasible-fraction curves, infeasibility reasons,
 /// the top designs, and one self-contained HTML page.
 /// </summary>
-public sealed class ReportBuilder
+/// <param name="writeFile">Creates one output file (see <see cref="ReportFiles"/>); tests pass one that fails.</param>
+public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
 {
     /// <summary>Trustworthiness is O(n²); above this many points it is computed on an even subsample.</summary>
     public const int TrustworthinessSample = 2_000;
@@ -41,7 +42,8 @@ public sealed class ReportBuilder
     public ReportResult Build(IReadOnlyList<StudyTrials> studies, ReportOptions options, IProgress<ReportProgress>? progress = null, CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(options.OutputDirectory);
-        var figures = new Figures(options.OutputDirectory);
+        var files = new ReportFiles(options.OutputDirectory, writeFile);
+        var figures = new Figures(files);
         var embeddings = new List<EmbeddingSummary>();
         var maps = new List<Figure>();
         var csv = new StringBuilder("study,trial,x,y,status,reward,level\n");
@@ -92,11 +94,9 @@ public sealed class ReportBuilder
             figures.InfeasibilityReasons("infeasibility-reasons", "Why trials were infeasible (stage/level)", groups),
         };
 
-        var csvPath = Path.Combine(options.OutputDirectory, "embedding.csv");
-        File.WriteAllText(csvPath, csv.ToString());
+        var csvPath = files.WriteText("embedding.csv", csv.ToString());
         var html = HtmlReport.Render(studies, groups, summaryFigures, maps, embeddings, options);
-        var htmlPath = Path.Combine(options.OutputDirectory, "report.html");
-        File.WriteAllText(htmlPath, html);
+        var htmlPath = files.WriteText("report.html", html);
         return new ReportResult(htmlPath, csvPath, [.. summaryFigures, .. maps], embeddings);
     }
 
@@ -178,8 +178,7 @@ public sealed class ReportBuilder
         return slice;
     }
 
-    internal static string FileName(string name) =>
-        new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+    internal static string FileName(string name) => ReportFiles.NamePart(name);
 
     private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 }

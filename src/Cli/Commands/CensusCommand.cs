@@ -34,18 +34,13 @@ public sealed class CensusCommand(CliStreams streams, ConfigLocator locator)
 
     private int Run(ParseResult result, CancellationToken cancellation)
     {
+        var samples = CliValues.InRange(result.GetValue(_samples), "--samples", 1, CliValues.MaxSamples);
+        var budget = CliValues.Budget(result.GetValue(_budget)) ?? 6.8;
+        var threads = CliValues.Threads(result.GetValue(_threads)) is > 0 and var t ? t : Environment.ProcessorCount;
         var space = AcceleratorFiles.LoadSpace(result.GetValue(_space) is { } s ? locator.UserPath(s) : locator.DefaultSpace);
         var catalog = WorkloadCatalog.Load(locator.DefaultWorkloads);
         var workloads = catalog.ResolveSet(result.GetValue(_workloadSet) ?? EvaluationSetup.DefaultWorkloadSet);
         var evaluator = new DesignEvaluator(Technology.Load(space.TechnologyFile), workloads);
-        var budget = result.GetValue(_budget) ?? 6.8;
-        var samples = result.GetValue(_samples);
-        if (samples <= 0 || budget <= 0)
-        {
-            throw new ConfigException("<command line>", null, samples <= 0 ? "--samples" : "--budget", "must be positive");
-        }
-
-        var threads = result.GetValue(_threads) is > 0 and var t ? t : Environment.ProcessorCount;
         var rng = new Random(result.GetValue(_seed));
         var points = Enumerable.Range(0, samples).Select(_ => Sample(space, rng)).ToArray();
 

@@ -38,11 +38,11 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
 
     private async Task<int> Run(ParseResult result, CancellationToken cancellation)
     {
+        var budget = CliValues.Budget(result.GetValue(_budget));
         var space = AcceleratorFiles.LoadSpace(result.GetValue(_space) is { } s ? locator.UserPath(s) : locator.DefaultSpace);
         var baseline = AcceleratorFiles.LoadAccelerator(result.GetValue(_baseline) is { } b ? locator.UserPath(b) : locator.DefaultBaseline);
         var catalog = WorkloadCatalog.Load(result.GetValue(_workloadDir) is { } d ? locator.UserPath(d) : locator.DefaultWorkloads);
         var workloads = EvaluationSetup.SelectWorkloads(catalog, result.GetValue(_workloads), result.GetValue(_workloadSet));
-        var budget = result.GetValue(_budget);
 
         if (result.GetValue(_batch))
         {
@@ -120,36 +120,65 @@ internal sealed class BatchEvaluation(CliStreams streams, TemplateSpace space, D
         pending.Clear();
     }
 
+    /// <summary>Longest input line that is parsed; a longer one gets an error object without being parsed.</summary>
+    public const int MaxLineLength = 65_536;
+
+    private const int MaxMessage = 400;
+
+    /// <summary>The answer line for one input line: its evaluation, or an error object; never throws for a bad line.</summary>
     private string EvaluateLine(int line, string text)
     {
+        AcceleratorConfig config;
         try
         {
-            var config = Parse(line, text);
-            space.Validate(config, (field, problem) => new FormatException($"field '{field}': {problem}"));
+            config = Parse(text);
+            space.Validate(config, (field, problem) => new FormatException($"field '{CliValues.Echo(field)}': {problem}"));
+        }
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or InvalidOperationException)
+        {
+            return Error(line, e.Message);
+        }
+
+        try
+        {
             return EvaluationJson.Build(objective.Score(config), budget, perLayer: false).ToJsonString(EvaluationJson.Options);
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new JsonObject { ["line"] = line, ["error"] = e.Message }.ToJsonString(EvaluationJson.Options);
+            // A bug in the evaluation of one point must not cost the answers to all the others.
+            return Error(line, $"internal error: {e.GetType().Name}: {e.Message}");
         }
     }
 
-    private static AcceleratorConfig Parse(int line, string text)
+    private static string Error(int line, string message) =>
+        new JsonObject { ["line"] = line, ["error"] = CliValues.Echo(message.ReplaceLineEndings(" "), MaxMessage) }.ToJsonString(EvaluationJson.Options);
+
+    private static AcceleratorConfig Parse(string text)
     {
-        if (JsonNode.Parse(text) is not JsonObject obj)
+        if (text.Length > MaxLineLength)
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"line of {text.Length:N0} characters; the limit is {MaxLineLength:N0}"));
+        }
+
+        using var document = JsonDocument.Parse(text);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             throw new FormatException("expected a JSON object of parameter values, e.g. {\"pe_x\":4,...}");
         }
 
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (key, node) in obj)
+        foreach (var property in document.RootElement.EnumerateObject())
         {
-            values[key] = node is JsonValue v && v.TryGetValue<double>(out var d)
+            var value = property.Value is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var d) && double.IsFinite(d)
                 ? d
-                : throw new FormatException($"field '{key}': expected a number, got {node?.ToJsonString() ?? "null"}");
+                : throw new FormatException($"field '{CliValues.Echo(property.Name)}': expected a finite number, got {CliValues.Echo(property.Value.GetRawText())}");
+            if (!values.TryAdd(property.Name, value))
+            {
+                throw new FormatException($"field '{CliValues.Echo(property.Name)}': given more than once");
+            }
         }
 
         // The line number is in the error object already; the message names only the field.
-        return AcceleratorConfig.FromParameters(values, (field, problem) => new FormatException($"field '{field}': {problem}"));
+        return AcceleratorConfig.FromParameters(values, (field, problem) => new FormatException($"field '{CliValues.Echo(field)}': {problem}"));
     }
 }

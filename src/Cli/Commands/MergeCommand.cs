@@ -20,16 +20,7 @@ public sealed class MergeCommand(CliStreams streams, ConfigLocator locator)
         command.SetAction((result, _) => CommandErrors.Guard(streams, () =>
         {
             var outPath = locator.UserPath(result.GetValue(output)!);
-            MergeReport report;
-            try
-            {
-                report = new ShardMerger().Merge(result.GetValue(shards)!.Select(locator.UserPath), outPath);
-            }
-            catch (Exception e) when (e is StoreException or StudyLockedException)
-            {
-                streams.Error.WriteLine($"error: {e.Message}");
-                return Task.FromResult(CommandErrors.BadInput);
-            }
+            var report = new ShardMerger().Merge(result.GetValue(shards)!.Select(locator.UserPath), outPath);
 
             foreach (var s in report.Studies.Where(s => s.Action != StudyMergeAction.Conflict))
             {

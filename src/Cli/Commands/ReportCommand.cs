@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Apollo.Configuration;
 using Apollo.Reports;
 using Apollo.Search;
 using Apollo.Search.Storage;
@@ -27,17 +28,14 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
         {
             var databases = result.GetValue(_databases)!.Select(locator.UserPath).ToList();
             var output = result.GetValue(_out) is { } o ? locator.UserPath(o) : DefaultOutput(databases[0]);
-            try
+            if (File.Exists(output))
             {
-                var studies = ReportSource.Load(databases, result.GetValue(_studies) ?? []);
-                var report = Write(streams, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed), Maps: !result.GetValue(_noMaps)), cancellation);
-                return Task.FromResult(report is null ? CommandErrors.Failure : CommandErrors.Ok);
+                throw new ConfigException(CliValues.Source, null, "--out", $"{output} is a file; the report needs a folder (created if missing)");
             }
-            catch (StoreException e)
-            {
-                streams.Error.WriteLine($"error: {e.Message}");
-                return Task.FromResult(CommandErrors.BadInput);
-            }
+
+            var studies = ReportSource.Load(databases, result.GetValue(_studies) ?? []);
+            var report = Write(streams, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed), Maps: !result.GetValue(_noMaps)), cancellation);
+            return Task.FromResult(report is null ? CommandErrors.Failure : CommandErrors.Ok);
         }));
         return command;
     }

@@ -32,10 +32,12 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
 
     private int Run(ParseResult result, CancellationToken cancellation)
     {
+        var trials = CliValues.InRange(result.GetValue(_trials), "--trials", 1, int.MaxValue);
+        var budget = CliValues.Budget(result.GetValue(_budget));
         var registry = OptimizerRegistry.Default;
         var path = result.GetValue(_config) is { } c ? locator.UserPath(c) : locator.Config("searches", "quickstart.yaml");
         var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
-            .With(result.GetValue(_optimizer), result.GetValue(_trials), result.GetValue(_seed), result.GetValue(_budget), result.GetValue(_db), locator.WorkingDirectory, registry);
+            .With(result.GetValue(_optimizer), trials, result.GetValue(_seed), budget, result.GetValue(_db), locator.WorkingDirectory, registry);
 
         // Everything that can be wrong with the config is found before the database is touched.
         var (_, runner, template, workloadCount) = new StudySetup(clock).Prepare(config, registry);
@@ -44,21 +46,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"study '{config.Study}': {config.Optimizer}, {config.Trials} trials in batches of {config.BatchSize}, seed {config.Seed}, budget {config.AreaBudgetMm2} mm², {workloadCount} workloads, space of {template.Size:N0} points")));
 
-        StudyOutcome outcome;
-        try
-        {
-            outcome = streams.Interactive ? RunWithProgressBar(console, runner, config, result.GetValue(_resume), cancellation) : RunWithLines(runner, config, result.GetValue(_resume), cancellation);
-        }
-        catch (StudyLockedException e)
-        {
-            streams.Error.WriteLine($"error: {e.Message}");
-            return CommandErrors.BadInput;
-        }
-        catch (StoreException e)
-        {
-            streams.Error.WriteLine($"error: {e.Message}");
-            return CommandErrors.BadInput;
-        }
+        var outcome = streams.Interactive ? RunWithProgressBar(console, runner, config, result.GetValue(_resume), cancellation) : RunWithLines(runner, config, result.GetValue(_resume), cancellation);
 
         StoreViews.WriteOutcome(console, outcome, config.Database);
         if (!result.GetValue(_noReport) && outcome.State.Trials > 0 && !cancellation.IsCancellationRequested)

@@ -1,11 +1,42 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
+using Apollo.Configuration;
 using Apollo.Search.Sweeps;
 
 namespace Apollo.Cli.Commands;
 
-/// <summary>Options of a Slurm submission: partition and time limit when given, CPUs per array task.</summary>
-public sealed record SlurmOptions(string? Partition, string? Time, int CpusPerTask);
+/// <summary>
+/// Options of a Slurm submission: partition and time limit when given, CPUs per array task. They are written into
+/// the script as <c>#SBATCH</c> lines, so <see cref="Create"/> accepts only Slurm's own syntax for them.
+/// </summary>
+public sealed partial record SlurmOptions(string? Partition, string? Time, int CpusPerTask)
+{
+    public const string TimeForms = "minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes, days-hours:minutes:seconds, UNLIMITED or INFINITE (e.g. 90, 2:00:00, 1-12)";
+
+    /// <summary>Validated options; anything else is a <see cref="ConfigException"/> naming the allowed forms.</summary>
+    public static SlurmOptions Create(string? partition, string? time, int cpusPerTask)
+    {
+        if (partition is not null && !PartitionSyntax().IsMatch(partition))
+        {
+            throw CliValues.Bad("--partition", $"'{CliValues.Echo(partition)}' is not a partition name; allowed: letters, digits, '_', '.', '-', or a comma-separated list of such names");
+        }
+
+        if (time is not null && !TimeSyntax().IsMatch(time))
+        {
+            throw CliValues.Bad("--time", $"'{CliValues.Echo(time)}' is not a Slurm time limit; allowed forms: {TimeForms}");
+        }
+
+        return new SlurmOptions(partition, time, CliValues.InRange(cpusPerTask, "--cpus-per-task", 1, CliValues.MaxCpusPerTask));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$")]
+    private static partial Regex PartitionSyntax();
+
+    // [0-9], not \d: \d also matches non-ASCII digits, which Slurm does not read.
+    [GeneratedRegex("^([0-9]{1,9}(:[0-9]{1,9}){0,2}|[0-9]{1,9}-[0-9]{1,9}(:[0-9]{1,9}){0,2}|(?i:unlimited|infinite))$")]
+    private static partial Regex TimeSyntax();
+}
 
 /// <summary>
 /// The sbatch job-array script of a sweep: task <c>i</c> runs cell <c>i</c> with <c>apollo sweep-cell</c>, from the
@@ -43,14 +74,21 @@ public sealed class SlurmJobArray(SweepConfig sweep, string workingDirectory)
         return Quote(process);
     }
 
-    /// <summary>The script text. <paramref name="apolloCommand"/> is inserted as shell words as given.</summary>
+    /// <summary>
+    /// The script text. <paramref name="apolloCommand"/> is inserted as shell words as given, but must be one line;
+    /// paths in <c>#SBATCH</c> lines must not hold line breaks or quotes (sbatch reads them, not the shell).
+    /// </summary>
+    /// <exception cref="ConfigException">A value that would break out of its line of the script.</exception>
     public string Script(SlurmOptions options, string apolloCommand)
     {
+        OneLine(apolloCommand, CliValues.Source, "--apollo-command", $"the command (--apollo-command or {CommandVariable})");
+        SbatchPath(LogFolder, sweep.File, "results", "the results folder");
+        SbatchPath(workingDirectory, CliValues.Source, "<working directory>", "the working directory");
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine("#!/bin/bash");
         text.AppendLine(inv, $"# Apollo sweep '{sweep.Name}': {sweep.Cells.Count} cells, one array task per cell.");
-        text.AppendLine(inv, $"# Written by `apollo sweep {sweep.File} --backend slurm`; task i runs cell i (see `apollo sweep status`).");
+        text.AppendLine(inv, $"# Written by `apollo sweep {sweep.File.ReplaceLineEndings(" ")} --backend slurm`; task i runs cell i (see `apollo sweep status`).");
         text.AppendLine(inv, $"#SBATCH --job-name=apollo-{sweep.Name}");
         text.AppendLine(inv, $"#SBATCH --array=0-{sweep.Cells.Count - 1}");
         text.AppendLine(inv, $"#SBATCH --output={Path.Combine(LogFolder, "%A_%a.log")}");
@@ -72,6 +110,23 @@ public sealed class SlurmJobArray(SweepConfig sweep, string workingDirectory)
         // exec: Slurm's SIGTERM (time limit, scancel) reaches apollo, which stores its in-flight batch.
         text.AppendLine(inv, $"exec {apolloCommand} sweep-cell {Quote(sweep.File)} --index \"$SLURM_ARRAY_TASK_ID\" --threads \"${{SLURM_CPUS_PER_TASK:-1}}\"");
         return text.ToString();
+    }
+
+    private static void OneLine(string value, string file, string field, string what)
+    {
+        if (value.Any(char.IsControl))
+        {
+            throw new ConfigException(file, null, field, $"{what} must be one line without control characters; got '{CliValues.Echo(value)}'");
+        }
+    }
+
+    private static void SbatchPath(string path, string file, string field, string what)
+    {
+        OneLine(path, file, field, what);
+        if (path.Any(c => c is '"' or '\'' or ' '))
+        {
+            throw new ConfigException(file, null, field, $"{what} '{CliValues.Echo(path)}' holds a quote or a space, which an #SBATCH line cannot carry");
+        }
     }
 
     /// <summary>Single-quotes a word for bash.</summary>

@@ -21,17 +21,9 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
         var command = new Command("summary", "Median and IQR of the best reward per optimizer and budget, with feasible fractions and wall time.") { _databases, _format };
         command.SetAction((result, _) => CommandErrors.Guard(streams, () =>
         {
-            try
-            {
-                var studies = ReportSource.Load(result.GetValue(_databases)!.Select(locator.UserPath).ToList(), []);
-                streams.Out.Write(Render(studies, result.GetValue(_format) == "csv"));
-                return Task.FromResult(CommandErrors.Ok);
-            }
-            catch (StoreException e)
-            {
-                streams.Error.WriteLine($"error: {e.Message}");
-                return Task.FromResult(CommandErrors.BadInput);
-            }
+            var studies = ReportSource.Load(result.GetValue(_databases)!.Select(locator.UserPath).ToList(), []);
+            streams.Out.Write(Render(studies, result.GetValue(_format) == "csv"));
+            return Task.FromResult(CommandErrors.Ok);
         }));
         return command;
     }

@@ -33,7 +33,7 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         var partition = new Option<string?>("--partition") { Description = "slurm: partition (#SBATCH --partition)." };
         var time = new Option<string?>("--time") { Description = "slurm: time limit per array task, e.g. 2:00:00 (#SBATCH --time)." };
         var cpus = new Option<int>("--cpus-per-task") { Description = "slurm: CPUs per array task, used as evaluation threads.", DefaultValueFactory = _ => 1 };
-        var dryRun = new Option<bool>("--dry-run") { Description = "slurm: write and print the script, do not submit it." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Run nothing: local prints the plan (cells, shards, commands); slurm writes and prints the script without submitting it." };
         var apolloCommand = new Option<string?>("--apollo-command") { Description = $"slurm: command the tasks run instead of this apollo (also ${SlurmJobArray.CommandVariable}), e.g. \"dotnet /abs/apollo.dll\"." };
         var command = new Command("sweep", "Run a sweep (optimizers × budgets × seeds × workload sets) locally or as a Slurm job array; one SQLite shard per cell.")
         {
@@ -42,18 +42,26 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         command.Subcommands.Add(Status());
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () =>
         {
+            var cores = Environment.ProcessorCount;
+            var jobCount = CliValues.InRange(result.GetValue(jobs) ?? cores, "--jobs", 1, CliValues.MaxThreads);
+            var slurm = result.GetValue(backend) == "slurm";
+            var options = slurm ? SlurmOptions.Create(result.GetValue(partition), result.GetValue(time), result.GetValue(cpus)) : null;
             var sweep = Load(result.GetValue(file)!);
-            if (result.GetValue(backend) == "slurm")
+            if (options is not null)
             {
-                var options = new SlurmOptions(result.GetValue(partition), result.GetValue(time), Positive(result.GetValue(cpus), "--cpus-per-task"));
                 return Task.FromResult(Submit(sweep, options, result.GetValue(apolloCommand), result.GetValue(dryRun)));
             }
 
-            var cores = Environment.ProcessorCount;
-            var parallel = Math.Min(Positive(result.GetValue(jobs) ?? cores, "--jobs"), sweep.Cells.Count);
+            var parallel = Math.Min(jobCount, sweep.Cells.Count);
             // jobs × threads ≤ cores: more would only make the cells fight over the same cores.
             sweep = sweep.WithThreads(Math.Max(1, cores / parallel));
             ValidateCells(sweep);
+            if (result.GetValue(dryRun))
+            {
+                WritePlan(sweep, parallel);
+                return Task.FromResult(CommandErrors.Ok);
+            }
+
             return Task.FromResult(new LocalSweep(streams, new StudySetup(clock), OptimizerRegistry.Default).Run(sweep, parallel, cancellation));
         }));
         return command;
@@ -112,6 +120,7 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         command.Hidden = true;
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () =>
         {
+            var cellThreads = CliValues.Threads(result.GetValue(threads));
             var sweep = Load(result.GetValue(file)!);
             var i = result.GetValue(index);
             if (i < 0 || i >= sweep.Cells.Count)
@@ -119,9 +128,9 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
                 throw new ConfigException("<command line>", null, "--index", string.Create(CultureInfo.InvariantCulture, $"cell index {i} is out of range; the sweep has cells 0..{sweep.Cells.Count - 1}"));
             }
 
-            if (result.GetValue(threads) is { } t)
+            if (cellThreads is { } t)
             {
-                sweep = sweep.WithThreads(t >= 0 ? t : throw new ConfigException("<command line>", null, "--threads", "must be 0 (all cores) or more"));
+                sweep = sweep.WithThreads(t);
             }
 
             return Task.FromResult(RunCell(sweep.Cells[i], cancellation));
@@ -141,25 +150,16 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         var study = new StudySetup(clock).Prepare(cell.Config, OptimizerRegistry.Default);
         streams.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cell {cell.Index} {cell.Name}: {cell.Optimizer.Name}, budget {cell.BudgetMm2} mm², seed {cell.Seed}, {cell.Config.Trials} trials ({progress.Trials} stored), {cell.Config.Threads} threads, shard {cell.Config.Database}"));
-        StudyOutcome outcome;
-        try
+        var next = 0;
+        var step = Math.Max(1, cell.Config.Trials / 10);
+        var outcome = study.Runner.Run(resume: true, new SynchronousProgress<StudyState>(s =>
         {
-            var next = 0;
-            var step = Math.Max(1, cell.Config.Trials / 10);
-            outcome = study.Runner.Run(resume: true, new SynchronousProgress<StudyState>(s =>
+            if (s.Trials >= next)
             {
-                if (s.Trials >= next)
-                {
-                    streams.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trials {s.Trials}/{s.RequestedTrials} best {s.BestReward:F4} elapsed {s.Elapsed.TotalSeconds:F1} s"));
-                    next = s.Trials + step;
-                }
-            }), cancellation);
-        }
-        catch (Exception e) when (e is StoreException or StudyLockedException)
-        {
-            streams.Error.WriteLine($"error: {e.Message}");
-            return CommandErrors.BadInput;
-        }
+                streams.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trials {s.Trials}/{s.RequestedTrials} best {s.BestReward:F4} elapsed {s.Elapsed.TotalSeconds:F1} s"));
+                next = s.Trials + step;
+            }
+        }), cancellation);
 
         StoreViews.WriteOutcome(streams.CreateConsole(), outcome, cell.Config.Database);
         return outcome.StopReason is StopReason.Interrupted ? CommandErrors.Interrupted : CommandErrors.Ok;
@@ -198,6 +198,26 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         return CommandErrors.Ok;
     }
 
+    /// <summary>What a local run would do, cell by cell, with the command that runs each cell alone; nothing is written.</summary>
+    private void WritePlan(SweepConfig sweep, int parallel)
+    {
+        var progress = sweep.Cells.Select(CellProgress.Read).ToList();
+        var inv = CultureInfo.InvariantCulture;
+        var threads = sweep.Cells[0].Config.Threads;
+        streams.Out.WriteLine(string.Create(inv,
+            $"sweep '{sweep.Name}': {sweep.Cells.Count} cells ({progress.Count(p => p.Finished)} already finished), {parallel} at a time, {threads} evaluation threads each; shards in {sweep.ShardFolder}"));
+        foreach (var p in progress)
+        {
+            var cell = p.Cell;
+            var state = p.Finished ? "finished, skipped" : p.Trials > 0 ? "resumed" : "new";
+            streams.Out.WriteLine(string.Create(inv,
+                $"cell {cell.Index} {cell.Name}: {cell.Optimizer.Label}, budget {cell.BudgetMm2} mm², seed {cell.Seed}, workloads {cell.WorkloadSet ?? "of the base config"}, {p.Trials}/{cell.Config.Trials} trials stored ({state}); shard {cell.Config.Database}"));
+            streams.Out.WriteLine(string.Create(inv, $"  apollo sweep-cell {SlurmJobArray.Quote(sweep.File)} --index {cell.Index} --threads {threads}"));
+        }
+
+        streams.Out.WriteLine("# --dry-run: nothing was run");
+    }
+
     /// <summary>Checks one cell per optimizer entry and workload set (seeds and budgets cannot make a config invalid), before anything runs.</summary>
     private void ValidateCells(SweepConfig sweep)
     {
@@ -209,8 +229,6 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
     }
 
     private SweepConfig Load(string path) => SweepConfig.Load(locator.UserPath(path), locator.WorkingDirectory, locator.ConfigsRoot, OptimizerRegistry.Default);
-
-    private static int Positive(int value, string option) => value >= 1 ? value : throw new ConfigException("<command line>", null, option, "must be at least 1");
 
     private static Argument<string> SweepArgument() => new("file") { Description = "Sweep YAML (see docs/sweeps.md)." };
 }
