@@ -46,7 +46,7 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
         var figures = new Figures(files);
         var embeddings = new List<EmbeddingSummary>();
         var maps = new List<Figure>();
-        var csv = new StringBuilder("study,trial,x,y,status,reward,level\n");
+        var rows = new List<IReadOnlyList<object?>>();
 
         var withTrials = studies.Where(s => s.Trials.Count > 0 && options.Maps).ToList();
         var units = options.Joint && withTrials.Count > 1
@@ -76,7 +76,8 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
                 for (var i = 0; i < study.Trials.Count; i++)
                 {
                     var t = study.Trials[i];
-                    csv.Append(CultureInfo.InvariantCulture, $"{Csv(study.Name)},{t.Number},{local[i, 0]:R},{local[i, 1]:R},{t.Status.ToString().ToLowerInvariant()},{t.Reward:R},{Csv((t.Outcome as TrialOutcome.Infeasible)?.Reason.Level.Text() ?? "")}\n");
+                    rows.Add([study.Name, t.Number, local[i, 0], local[i, 1], t.Status.ToString().ToLowerInvariant(), t.Reward,
+                        (t.Outcome as TrialOutcome.Infeasible)?.Reason.Level.Text()]);
                 }
             }
         }
@@ -94,7 +95,7 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
             figures.InfeasibilityReasons("infeasibility-reasons", "Why trials were infeasible (stage/level)", groups),
         };
 
-        var csvPath = files.WriteText("embedding.csv", csv.ToString());
+        var csvPath = files.WriteText("embedding.csv", CsvTable.Render(["study", "trial", "x", "y", "status", "reward", "level"], rows));
         var html = HtmlReport.Render(studies, groups, summaryFigures, maps, embeddings, options);
         var htmlPath = files.WriteText("report.html", html);
         return new ReportResult(htmlPath, csvPath, [.. summaryFigures, .. maps], embeddings);
@@ -180,5 +181,4 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
 
     internal static string FileName(string name) => ReportFiles.NamePart(name);
 
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 }
