@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Apollo.Compiler.Evaluation;
+using Apollo.Compiler.Mapping;
 using Apollo.Compiler.Workloads;
 using Apollo.Configuration;
 using Apollo.Simulator.Template;
@@ -44,23 +45,25 @@ public sealed class CensusCommand(CliStreams streams, ConfigLocator locator)
         var rng = new Random(result.GetValue(_seed));
         var points = Enumerable.Range(0, samples).Select(_ => Sample(space, rng)).ToArray();
 
-        var outcomes = new string[samples];
+        // null = feasible; otherwise the stage and level that rejected the point.
+        var outcomes = new (InfeasibilityStage Stage, InfeasibilityLevel Level)?[samples];
         var clock = Stopwatch.StartNew();
         Parallel.For(0, samples, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation }, i =>
         {
             var e = evaluator.Evaluate(points[i], budget);
-            outcomes[i] = e.Infeasible is { } r ? $"{r.Stage}/{r.Level}" : "feasible";
+            outcomes[i] = e.Infeasible is { } r ? (r.Stage, r.Level) : null;
         });
         clock.Stop();
 
         var console = streams.CreateConsole();
         var table = new Table().Title($"{samples.ToString("N0", CultureInfo.InvariantCulture)} uniform points of '{Markup.Escape(space.Name)}' at {budget.ToString(CultureInfo.InvariantCulture)} mm²")
             .AddColumn("outcome").AddColumn(new TableColumn("points").RightAligned()).AddColumn(new TableColumn("of all").RightAligned()).AddColumn(new TableColumn("of within budget").RightAligned());
-        var withinBudget = outcomes.Count(o => o != "area/area_budget");
-        foreach (var group in outcomes.GroupBy(o => o).OrderBy(g => g.Key == "feasible" ? 2 : g.Key.StartsWith("area", StringComparison.Ordinal) ? 0 : 1).ThenByDescending(g => g.Count()))
+        var withinBudget = outcomes.Count(o => o?.Stage != InfeasibilityStage.Area);
+        foreach (var group in outcomes.GroupBy(o => o).OrderBy(g => g.Key is null ? 2 : g.Key.Value.Stage == InfeasibilityStage.Area ? 0 : 1).ThenByDescending(g => g.Count()))
         {
-            var ofBudget = group.Key == "area/area_budget" || withinBudget == 0 ? "-" : Percent(group.Count(), withinBudget);
-            table.AddRow(group.Key, group.Count().ToString(CultureInfo.InvariantCulture), Percent(group.Count(), samples), ofBudget);
+            var label = group.Key is { } k ? $"{k.Stage.Text()}/{k.Level.Text()}" : "feasible";
+            var ofBudget = group.Key?.Stage == InfeasibilityStage.Area || withinBudget == 0 ? "-" : Percent(group.Count(), withinBudget);
+            table.AddRow(label, group.Count().ToString(CultureInfo.InvariantCulture), Percent(group.Count(), samples), ofBudget);
         }
 
         console.Write(table);

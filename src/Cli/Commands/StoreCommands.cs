@@ -201,15 +201,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
 
     private Task<int> Guard(Action body) => CommandErrors.Guard(streams, () =>
     {
-        try
-        {
-            body();
-            return Task.FromResult(CommandErrors.Ok);
-        }
-        catch (StoreException e)
-        {
-            streams.Error.WriteLine($"error: {e.Message}");
-            return Task.FromResult(CommandErrors.BadInput);
-        }
+        body();
+        return Task.FromResult(CommandErrors.Ok);
     });
 }
