@@ -25,7 +25,12 @@ public sealed class ConfigException : Exception
 
     private static string Format(string file, int? line, string field, string problem)
     {
-        var where = line is { } l ? $"{file}:{l}" : file;
-        return string.IsNullOrEmpty(field) ? $"{where}: {problem}" : $"{where}: field '{field}': {problem}";
+        var where = line is { } l ? $"{OneLine(file)}:{l}" : OneLine(file);
+        return string.IsNullOrEmpty(field) ? $"{where}: {OneLine(problem)}" : $"{where}: field '{OneLine(field)}': {OneLine(problem)}";
     }
+
+    // The message is printed as one line: line breaks and other control characters (from a parser's
+    // message, a file name or a quoted bad value) become spaces.
+    private static string OneLine(string text) =>
+        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)) : text;
 }

@@ -39,7 +39,8 @@ public sealed record SearchConfig(
     /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
     public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
     {
-        var root = YamlNode.LoadFile(path);
+        var text = ConfigFile.ReadText(path);
+        var root = YamlNode.Parse(text, path);
         root.RejectUnknownKeys(Fields);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
 
@@ -47,8 +48,12 @@ public sealed record SearchConfig(
         {
             var node = root.TryGet(key);
             var resolved = node is null ? fallback : Path.GetFullPath(Path.Combine(folder, node.AsString()));
-            var exists = directory ? Directory.Exists(resolved) : System.IO.File.Exists(resolved);
-            return exists ? resolved : throw (node ?? root).Error(key, $"{(directory ? "folder" : "file")} not found: {resolved}");
+            if (directory)
+            {
+                return Directory.Exists(resolved) ? resolved : throw (node ?? root).Error(key, $"folder not found: {resolved}");
+            }
+
+            return ConfigFile.Problem(resolved) is { } problem ? throw (node ?? root).Error(key, $"{resolved}: {problem}") : resolved;
         }
 
         var study = root.GetString("study");
@@ -131,7 +136,7 @@ public sealed record SearchConfig(
             Path.GetFullPath(Path.Combine(workingDirectory, database)),
             stop,
             root.TryGet("threads")?.AsInt(0) ?? 0,
-            System.IO.File.ReadAllText(path));
+            text);
     }
 
     /// <summary>The workloads this config selects (default: the <c>all</c> set).</summary>

@@ -47,9 +47,9 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
 
         var baseNode = root.Get("base");
         var basePath = Path.GetFullPath(Path.Combine(folder, baseNode.AsString()));
-        if (!System.IO.File.Exists(basePath))
+        if (ConfigFile.Problem(basePath) is { } problem)
         {
-            throw baseNode.Error($"base search config not found: {basePath}");
+            throw baseNode.Error($"base search config {basePath}: {problem}");
         }
 
         var baseConfig = SearchConfig.Load(basePath, workingDirectory, defaultConfigs, registry);

@@ -140,6 +140,8 @@ public static class AcceleratorFiles
         var technology = root.Get("technology");
         var relative = technology.AsString();
         var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", relative));
-        return File.Exists(resolved) ? resolved : throw technology.Error($"technology file '{relative}' not found (looked for {resolved})");
+        return ConfigFile.Problem(resolved) is { } problem
+            ? throw technology.Error($"technology file '{relative}' ({resolved}): {problem}")
+            : resolved;
     }
 }
