@@ -193,6 +193,31 @@ public sealed class YamlNode
         return v;
     }
 
+    /// <summary>An integer in [<paramref name="minimum"/>, <paramref name="maximum"/>]; the message states the range.</summary>
+    public int AsInt(int minimum, int maximum)
+    {
+        var v = AsDouble();
+        if (v < minimum || v > maximum)
+        {
+            throw Error($"must be an integer from {Invariant(minimum)} to {Invariant(maximum)}, got {AsString()}");
+        }
+
+        return v == Math.Floor(v) ? (int)v : throw Error($"expected an integer, got '{AsString()}'");
+    }
+
+    /// <summary>A finite number in [<paramref name="minimum"/>, <paramref name="maximum"/>]; the message states the range and unit.</summary>
+    public double AsDouble(double minimum, double maximum, string unit = "")
+    {
+        var v = AsDouble();
+        var suffix = unit.Length > 0 ? " " + unit : "";
+        return v >= minimum && v <= maximum
+            ? v
+            : throw Error($"must be from {Invariant(minimum)} to {Invariant(maximum)}{suffix}, got {AsString()}");
+    }
+
+    /// <summary>Invariant-culture text of a number, for messages.</summary>
+    public static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     public bool AsBool() => AsString().ToLowerInvariant() switch
     {
         "true" or "yes" or "on" => true,

@@ -1,19 +1,20 @@
 using System.Diagnostics;
 using Apollo.Configuration;
+using Apollo.Testing;
 
 namespace Apollo.Configuration.Tests;
 
 public sealed class ConfigFileTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apollo-configfile-").FullName;
+    private readonly TempFolder _folder = new("apollo-configfile-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void A_folder_given_as_a_file_is_a_one_line_config_error()
     {
-        var e = Assert.Throws<ConfigException>(() => YamlNode.LoadFile(_dir));
-        Assert.Equal($"{_dir}: is a folder, not a file", e.Message);
+        var e = Assert.Throws<ConfigException>(() => YamlNode.LoadFile(_folder.Path));
+        Assert.Equal($"{_folder.Path}: is a folder, not a file", e.Message);
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class ConfigFileTests : IDisposable
             return; // no mkfifo
         }
 
-        var fifo = Path.Combine(_dir, "technology.yaml");
+        var fifo = _folder.File("technology.yaml");
         using (var mkfifo = Process.Start("mkfifo", [fifo]))
         {
             mkfifo.WaitForExit();
@@ -55,7 +56,7 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void A_file_above_the_size_limit_is_refused()
     {
-        var path = Path.Combine(_dir, "big.yaml");
+        var path = _folder.File("big.yaml");
         using (var stream = File.Create(path))
         {
             stream.SetLength(ConfigFile.MaxBytes + 1L);
@@ -68,7 +69,7 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void A_file_at_the_limit_is_read()
     {
-        var path = Path.Combine(_dir, "limit.yaml");
+        var path = _folder.File("limit.yaml");
         var head = "a: 1\n#";
         File.WriteAllText(path, head + new string('x', ConfigFile.MaxBytes - head.Length));
         Assert.Equal(ConfigFile.MaxBytes, ConfigFile.ReadText(path).Length);
@@ -78,9 +79,8 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void A_missing_or_empty_file_is_named()
     {
-        Assert.Equal($"{_dir}/nope.yaml: file not found", Assert.Throws<ConfigException>(() => YamlNode.LoadFile(Path.Combine(_dir, "nope.yaml"))).Message);
-        var empty = Path.Combine(_dir, "empty.yaml");
-        File.WriteAllText(empty, "");
+        Assert.Equal($"{_folder.Path}/nope.yaml: file not found", Assert.Throws<ConfigException>(() => YamlNode.LoadFile(_folder.File("nope.yaml"))).Message);
+        var empty = _folder.Write("empty.yaml", "");
         Assert.Contains("the file is empty", Assert.Throws<ConfigException>(() => YamlNode.LoadFile(empty)).Message);
         File.WriteAllText(empty, "# only a comment\n");
         Assert.Equal($"{empty}: the file is empty", Assert.Throws<ConfigException>(() => YamlNode.LoadFile(empty)).Message);
@@ -89,7 +89,7 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void A_byte_order_mark_is_not_part_of_the_text()
     {
-        var path = Path.Combine(_dir, "bom.yaml");
+        var path = _folder.File("bom.yaml");
         File.WriteAllText(path, "a: 1\n", new System.Text.UTF8Encoding(true));
         Assert.Equal("a: 1\n", ConfigFile.ReadText(path));
     }
@@ -97,8 +97,7 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void A_path_through_a_file_is_not_found()
     {
-        var file = Path.Combine(_dir, "plain.yaml");
-        File.WriteAllText(file, "a: 1\n");
+        var file = _folder.Write("plain.yaml", "a: 1\n");
         var e = Assert.Throws<ConfigException>(() => YamlNode.LoadFile(Path.Combine(file, "child.yaml")));
         Assert.EndsWith(": file not found", e.Message);
     }
@@ -108,8 +107,7 @@ public sealed class ConfigFileTests : IDisposable
     {
         // Permission denied cannot be provoked as root, so the same code path (open() fails with an
         // IOException) is reached through a file held exclusively: .NET takes an flock for FileShare.None.
-        var file = Path.Combine(_dir, "locked.yaml");
-        File.WriteAllText(file, "a: 1\n");
+        var file = _folder.Write("locked.yaml", "a: 1\n");
         using var holder = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         var e = Assert.Throws<ConfigException>(() => YamlNode.LoadFile(file));
         Assert.StartsWith($"{file}: cannot read the file", e.Message);

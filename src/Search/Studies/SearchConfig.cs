@@ -33,6 +33,24 @@ public sealed record SearchConfig(
     int Threads,
     string Text)
 {
+    /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
+    public const int MaxTrials = 10_000_000;
+
+    /// <summary>Largest batch: 4,096 trials per ask/tell round.</summary>
+    public const int MaxBatchSize = 4096;
+
+    /// <summary>Most evaluation threads: 1,024.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>Longest wall-clock limit: one year (525,960 minutes); a <see cref="TimeSpan"/> holds far more, a double of minutes does not convert beyond it.</summary>
+    public const double MaxWallClockMinutes = 525_960;
+
+    /// <summary>Largest area budget: 100,000 mm² (more than a whole 300 mm wafer).</summary>
+    public const double MaxAreaBudgetMm2 = 100_000;
+
+    /// <summary>Smallest and largest workload weight: 10⁻⁶ and 10⁶.</summary>
+    public const double MinWeight = 1e-6, MaxWeight = 1e6;
+
     public static readonly string[] Fields =
         ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads"];
 
@@ -48,12 +66,8 @@ public sealed record SearchConfig(
         {
             var node = root.TryGet(key);
             var resolved = node is null ? fallback : Path.GetFullPath(Path.Combine(folder, node.AsString()));
-            if (directory)
-            {
-                return Directory.Exists(resolved) ? resolved : throw (node ?? root).Error(key, $"folder not found: {resolved}");
-            }
-
-            return ConfigFile.Problem(resolved) is { } problem ? throw (node ?? root).Error(key, $"{resolved}: {problem}") : resolved;
+            var problem = directory ? (Directory.Exists(resolved) ? null : "folder not found") : ConfigFile.Problem(resolved);
+            return problem is null ? resolved : throw (node?.Error($"{resolved}: {problem}") ?? root.Error(key, $"{resolved}: {problem}"));
         }
 
         var study = root.GetString("study");
@@ -62,7 +76,14 @@ public sealed record SearchConfig(
             throw root.Get("study").Error("the study name must be non-empty text without control characters");
         }
 
-        IReadOnlyList<string>? workloads = root.TryGet("workloads") is { } w ? w.Items().Select(i => i.AsString()).ToList() : null;
+        IReadOnlyList<string>? workloads = null;
+        if (root.TryGet("workloads") is { } w)
+        {
+            var items = w.Items();
+            workloads = items.Select(i => i.AsString()).ToList();
+            WorkloadCatalog.CheckSelection(workloads, (i, problem) => i < 0 ? w.Error(problem) : items[i].Error(problem));
+        }
+
         var workloadSet = root.TryGet("workload_set")?.AsString();
         if (workloads is not null && workloadSet is not null)
         {
@@ -75,7 +96,7 @@ public sealed record SearchConfig(
             foreach (var (name, node) in weightNode.Entries())
             {
                 var v = node.AsDouble();
-                weights[name] = v > 0 ? v : throw node.Error("a workload weight must be positive");
+                weights[name] = v > 0 ? node.AsDouble(MinWeight, MaxWeight) : throw node.Error("a workload weight must be positive");
             }
         }
 
@@ -98,10 +119,11 @@ public sealed record SearchConfig(
             throw (optimizerNode.IsMapping ? optimizerNode.Get("name") : optimizerNode).Error($"unknown optimizer '{optimizer}'; valid optimizers: {string.Join(", ", registry.Names)}");
         }
 
-        var budget = root.Get("area_budget_mm2").AsDouble();
-        if (budget <= 0)
+        var budgetNode = root.Get("area_budget_mm2");
+        var budget = budgetNode.AsDouble();
+        if (budget is <= 0 or > MaxAreaBudgetMm2)
         {
-            throw root.Get("area_budget_mm2").Error("the area budget must be a positive number of mm² (the Apollo study used 6.8, 5.8 and 4.8)");
+            throw budgetNode.Error($"the area budget must be a positive number of mm² up to {YamlNode.Invariant(MaxAreaBudgetMm2)} (the Apollo study used 6.8, 5.8 and 4.8), got {budgetNode.AsString()}");
         }
 
         var stop = new StopSettings(null, null);
@@ -109,12 +131,12 @@ public sealed record SearchConfig(
         {
             stopNode.RejectUnknownKeys("no_improvement_trials", "wall_clock_minutes");
             var minutes = stopNode.TryGet("wall_clock_minutes")?.AsDouble();
-            if (minutes is <= 0)
+            if (minutes is <= 0 or > MaxWallClockMinutes)
             {
-                throw stopNode.Get("wall_clock_minutes").Error("must be a positive number of minutes");
+                throw stopNode.Get("wall_clock_minutes").Error($"must be a positive number of minutes up to {YamlNode.Invariant(MaxWallClockMinutes)} (one year), got {stopNode.GetString("wall_clock_minutes")}");
             }
 
-            stop = new StopSettings(stopNode.TryGet("no_improvement_trials")?.AsInt(1), minutes is { } m ? TimeSpan.FromMinutes(m) : null);
+            stop = new StopSettings(stopNode.TryGet("no_improvement_trials")?.AsInt(1, MaxTrials), minutes is { } m ? TimeSpan.FromMinutes(m) : null);
         }
 
         var database = root.GetString("database", Path.Combine("results", study + ".db"));
@@ -130,12 +152,12 @@ public sealed record SearchConfig(
             budget,
             optimizer,
             options,
-            root.Get("trials").AsInt(1),
-            root.TryGet("batch_size")?.AsInt(1) ?? 16,
+            root.Get("trials").AsInt(1, MaxTrials),
+            root.TryGet("batch_size")?.AsInt(1, MaxBatchSize) ?? 16,
             root.TryGet("seed")?.AsInt() ?? 0,
             Path.GetFullPath(Path.Combine(workingDirectory, database)),
             stop,
-            root.TryGet("threads")?.AsInt(0) ?? 0,
+            root.TryGet("threads")?.AsInt(0, MaxThreads) ?? 0,
             text);
     }
 
@@ -151,14 +173,14 @@ public sealed record SearchConfig(
             throw new ConfigException("<command line>", null, "--optimizer", $"unknown optimizer '{optimizer}'; valid optimizers: {string.Join(", ", registry.Names)}");
         }
 
-        if (trials is <= 0)
+        if (trials is <= 0 or > MaxTrials)
         {
-            throw new ConfigException("<command line>", null, "--trials", "must be at least 1");
+            throw new ConfigException("<command line>", null, "--trials", $"must be from 1 to {MaxTrials}, got {trials}");
         }
 
-        if (budget is <= 0)
+        if (budget is { } b && !(b > 0 && b <= MaxAreaBudgetMm2))
         {
-            throw new ConfigException("<command line>", null, "--budget", "must be a positive number of mm²");
+            throw new ConfigException("<command line>", null, "--budget", $"must be a positive number of mm² up to {YamlNode.Invariant(MaxAreaBudgetMm2)}, got {YamlNode.Invariant(b)}");
         }
 
         return this with
