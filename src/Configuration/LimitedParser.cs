@@ -40,6 +40,13 @@ internal sealed class LimitedParser(IParser inner, string file) : IParser
                 _expectKey.Push(current is MappingStart);
                 break;
             case MappingEnd or SequenceEnd:
+                if (current is MappingEnd && !_expectKey.Peek())
+                {
+                    // YamlDotNet emits this for a lone ':' after a block list; its representation model then
+                    // throws an ArgumentException instead of a YamlException.
+                    throw new ConfigException(file, Line(current), "", "malformed YAML: a key without a value before the end of this mapping");
+                }
+
                 _isMapping.Pop();
                 _expectKey.Pop();
                 AdvanceParent();

@@ -54,7 +54,7 @@ public sealed class YamlNode
         {
             throw new ConfigException(file, (int)e.Start.Line, "", $"malformed YAML: {e.Message}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // Some malformed inputs trip the representation model's state machine instead of the parser;
             // replay the event stream to find where the document stops making sense.
@@ -196,23 +196,19 @@ public sealed class YamlNode
     /// <summary>An integer in [<paramref name="minimum"/>, <paramref name="maximum"/>]; the message states the range.</summary>
     public int AsInt(int minimum, int maximum)
     {
-        var v = AsDouble();
-        if (v < minimum || v > maximum)
-        {
-            throw Error($"must be an integer from {Invariant(minimum)} to {Invariant(maximum)}, got {AsString()}");
-        }
-
+        var v = AsDouble(minimum, maximum);
         return v == Math.Floor(v) ? (int)v : throw Error($"expected an integer, got '{AsString()}'");
     }
 
-    /// <summary>A finite number in [<paramref name="minimum"/>, <paramref name="maximum"/>]; the message states the range and unit.</summary>
+    /// <summary>A finite number in [<paramref name="minimum"/>, <paramref name="maximum"/>]; the message states the violated bound and the range, with <paramref name="unit"/>.</summary>
     public double AsDouble(double minimum, double maximum, string unit = "")
     {
         var v = AsDouble();
-        var suffix = unit.Length > 0 ? " " + unit : "";
-        return v >= minimum && v <= maximum
-            ? v
-            : throw Error($"must be from {Invariant(minimum)} to {Invariant(maximum)}{suffix}, got {AsString()}");
+        var u = unit.Length > 0 ? " " + unit : "";
+        var allowed = $"allowed: {Invariant(minimum)} to {Invariant(maximum)}{u}";
+        return v < minimum ? throw Error($"must be at least {Invariant(minimum)}{u}, got {AsString()}; {allowed}")
+            : v > maximum ? throw Error($"must be at most {Invariant(maximum)}{u}, got {AsString()}; {allowed}")
+            : v;
     }
 
     /// <summary>Invariant-culture text of a number, for messages.</summary>

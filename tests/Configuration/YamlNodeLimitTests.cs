@@ -67,6 +67,7 @@ public sealed class YamlNodeLimitTests
     [InlineData("a: [1, 2\n")]
     [InlineData("a: \"x\ny\n\tz")]
     [InlineData("a: b: c\n")]
+    [InlineData("a:\n  - x\n:\n")]
     public void Every_parse_error_is_one_line(string text)
     {
         var e = Assert.Throws<ConfigException>(() => YamlNode.Parse(text, "bad\nname.yaml"));

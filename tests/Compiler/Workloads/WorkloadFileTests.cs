@@ -137,11 +137,11 @@ public sealed class WorkloadFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("out_channels: 0", "layers[0].out_channels", "must be an integer from 1 to 65536")]
-    [InlineData("out_channels: -8", "layers[0].out_channels", "must be an integer from 1 to 65536")]
+    [InlineData("out_channels: 0", "layers[0].out_channels", "must be at least 1")]
+    [InlineData("out_channels: -8", "layers[0].out_channels", "must be at least 1")]
     [InlineData("out_channels: 2.5", "layers[0].out_channels", "expected an integer")]
-    [InlineData("out_channels: 8, stride: 0", "layers[0].stride", "must be an integer from 1 to 256")]
-    [InlineData("out_channels: 8, padding: -1", "layers[0].padding", "must be an integer from 0 to 1024")]
+    [InlineData("out_channels: 8, stride: 0", "layers[0].stride", "must be at least 1")]
+    [InlineData("out_channels: 8, padding: -1", "layers[0].padding", "must be at least 0")]
     [InlineData("out_channels: 8, padding: full", "layers[0].padding", "allowed: a non-negative integer, [height, width], same, valid")]
     [InlineData("out_channels: 6, groups: 4", "layers[0].groups", "must both be divisible by groups")]
     [InlineData("out_channels: 8, kernel: 9", "layers[0].kernel", "does not fit the 8x8 input")]
@@ -215,18 +215,18 @@ public sealed class WorkloadFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("  - {name: c, op: conv2d, input: [2147483647, 2147483647, 3], out_channels: 8, kernel: 3}", "layers[0].input[0]", "from 1 to 16384")]
-    [InlineData("  - {name: c, op: conv2d, input: [8, 8, 2147483647], out_channels: 8, kernel: 3}", "layers[0].input[2]", "from 1 to 65536")]
-    [InlineData("  - {name: c, op: conv2d, input: [8, 8, 8], out_channels: 2147483647, kernel: 3}", "layers[0].out_channels", "from 1 to 65536")]
-    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, dilation: 2147483647}", "layers[0].dilation", "from 1 to 256")]
-    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 2147483647}", "layers[0].kernel", "from 1 to 256")]
-    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, stride: [1, 2147483648]}", "layers[0].stride[1]", "from 1 to 256")]
-    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, padding: 2147483647}", "layers[0].padding", "from 0 to 1024")]
-    [InlineData("  - {name: m, op: matmul, m: 1e300, k: 4, n: 4}", "layers[0].m", "from 1 to 65536")]
-    [InlineData("  - {name: m, op: matmul, k: 4, n: 4, repeat: 2147483647}", "layers[0].repeat", "from 1 to 1000000")]
-    [InlineData("  - {name: l, op: lstm, input_size: 8, hidden_size: 8, steps: 9007199254740993}", "layers[0].steps", "from 1 to 1000000")]
-    [InlineData("  - {name: u, op: upsample, input: [8, 8, 8], output: [8, 2147483647]}", "layers[0].output[1]", "from 1 to 16384")]
-    [InlineData("  - {name: d, op: depthwise, input: [8, 8, 8], kernel: 3, padding: 1, multiplier: 100000}", "layers[0].multiplier", "from 1 to 256")]
+    [InlineData("  - {name: c, op: conv2d, input: [2147483647, 2147483647, 3], out_channels: 8, kernel: 3}", "layers[0].input[0]", "allowed: 1 to 16384")]
+    [InlineData("  - {name: c, op: conv2d, input: [8, 8, 2147483647], out_channels: 8, kernel: 3}", "layers[0].input[2]", "allowed: 1 to 65536")]
+    [InlineData("  - {name: c, op: conv2d, input: [8, 8, 8], out_channels: 2147483647, kernel: 3}", "layers[0].out_channels", "allowed: 1 to 65536")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, dilation: 2147483647}", "layers[0].dilation", "allowed: 1 to 256")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 2147483647}", "layers[0].kernel", "allowed: 1 to 256")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, stride: [1, 2147483648]}", "layers[0].stride[1]", "allowed: 1 to 256")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, padding: 2147483647}", "layers[0].padding", "allowed: 0 to 1024")]
+    [InlineData("  - {name: m, op: matmul, m: 1e300, k: 4, n: 4}", "layers[0].m", "allowed: 1 to 65536")]
+    [InlineData("  - {name: m, op: matmul, k: 4, n: 4, repeat: 2147483647}", "layers[0].repeat", "allowed: 1 to 1000000")]
+    [InlineData("  - {name: l, op: lstm, input_size: 8, hidden_size: 8, steps: 9007199254740993}", "layers[0].steps", "allowed: 1 to 1000000")]
+    [InlineData("  - {name: u, op: upsample, input: [8, 8, 8], output: [8, 2147483647]}", "layers[0].output[1]", "allowed: 1 to 16384")]
+    [InlineData("  - {name: d, op: depthwise, input: [8, 8, 8], kernel: 3, padding: 1, multiplier: 100000}", "layers[0].multiplier", "allowed: 1 to 256")]
     public void Fields_beyond_their_documented_maxima_name_the_field_and_the_range(string layer, string field, string range)
     {
         var e = Reject(layer);

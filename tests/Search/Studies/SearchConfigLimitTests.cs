@@ -22,14 +22,14 @@ public sealed class SearchConfigLimitTests : IDisposable
     [Theory]
     [InlineData("stop: {wall_clock_minutes: 1e308}", "stop.wall_clock_minutes", "up to 525960 (one year)")]
     [InlineData("stop: {wall_clock_minutes: 0}", "stop.wall_clock_minutes", "positive number of minutes")]
-    [InlineData("stop: {no_improvement_trials: 2147483648}", "stop.no_improvement_trials", "from 1 to 10000000")]
-    [InlineData("trials: 1e300", "trials", "from 1 to 10000000")]
-    [InlineData("batch_size: 1000000", "batch_size", "from 1 to 4096")]
-    [InlineData("threads: -1", "threads", "from 0 to 1024")]
+    [InlineData("stop: {no_improvement_trials: 2147483648}", "stop.no_improvement_trials", "allowed: 1 to 10000000")]
+    [InlineData("trials: 1e300", "trials", "allowed: 1 to 10000000")]
+    [InlineData("batch_size: 1000000", "batch_size", "allowed: 1 to 4096")]
+    [InlineData("threads: -1", "threads", "allowed: 0 to 1024")]
     [InlineData("area_budget_mm2: 1e308", "area_budget_mm2", "up to 100000")]
     [InlineData("workloads: []", "workloads", "must name at least one workload")]
     [InlineData("workloads: [unet, crnn, unet]", "workloads[2]", "workload 'unet' is listed twice")]
-    [InlineData("workloads: [unet]\nworkload_weights: {unet: 1e308}", "workload_weights.unet", "from 1E-06 to 1000000")]
+    [InlineData("workloads: [unet]\nworkload_weights: {unet: 1e308}", "workload_weights.unet", "allowed: 1E-06 to 1000000")]
     public void Out_of_range_values_name_the_field_and_the_range(string line, string field, string problem)
     {
         var e = Assert.Throws<ConfigException>(() => Load(Base(line)));

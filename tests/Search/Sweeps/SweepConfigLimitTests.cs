@@ -43,7 +43,7 @@ public sealed class SweepConfigLimitTests : IDisposable
     {
         var e = Assert.Throws<ConfigException>(() => Load("", null, "trials: 1e12\n"));
         Assert.Equal("trials", e.Field);
-        Assert.Contains("from 1 to 10000000", e.Problem);
+        Assert.Contains("allowed: 1 to 10000000", e.Problem);
     }
 
     private SweepConfig Load(string matrixExtra, string? results, string extra = "")

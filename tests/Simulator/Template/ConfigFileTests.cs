@@ -162,12 +162,12 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("clock_ghz: 0.5", "clock_ghz: 1e300", "clock_ghz", "must be from 0.001 to 10 GHz, got 1e300")]
-    [InlineData("clock_ghz: 0.5", "clock_ghz: 1e-300", "clock_ghz", "must be from 0.001 to 10 GHz")]
-    [InlineData("mac_mm2: 0.00007", "mac_mm2: 1e308", "area.mac_mm2", "must be from 1E-09 to 1 mm²")]
-    [InlineData("mac_ways: 4", "mac_ways: 2147483648", "mac_ways", "must be an integer from 1 to 64")]
-    [InlineData("dram_latency_cycles: 200", "dram_latency_cycles: 1e18", "memory.dram_latency_cycles", "must be an integer from 0 to 1000000")]
-    [InlineData("max_variants: 64", "max_variants: 0", "program.max_variants", "must be an integer from 1 to 4096, got 0")]
+    [InlineData("clock_ghz: 0.5", "clock_ghz: 1e300", "clock_ghz", "must be at most 10 GHz, got 1e300; allowed: 0.001 to 10 GHz")]
+    [InlineData("clock_ghz: 0.5", "clock_ghz: 1e-300", "clock_ghz", "must be at least 0.001 GHz")]
+    [InlineData("mac_mm2: 0.00007", "mac_mm2: 1e308", "area.mac_mm2", "must be at most 1 mm², got 1e308; allowed: 1E-09 to 1 mm²")]
+    [InlineData("mac_ways: 4", "mac_ways: 2147483648", "mac_ways", "must be at most 64, got 2147483648; allowed: 1 to 64")]
+    [InlineData("dram_latency_cycles: 200", "dram_latency_cycles: 1e18", "memory.dram_latency_cycles", "allowed: 0 to 1000000")]
+    [InlineData("max_variants: 64", "max_variants: 0", "program.max_variants", "must be at least 1, got 0; allowed: 1 to 4096")]
     public void Technology_constants_outside_their_plausible_range_are_refused(string from, string to, string field, string problem)
     {
         var original = File.ReadAllText(RepositoryPaths.Config("technology", "edge-7nm.yaml"));
