@@ -28,7 +28,19 @@ public static class ConfigFile
                 return "is a folder, not a file";
             }
 
+            // A symbolic link is judged by its final target: the link's own length says nothing about a pipe behind it.
             var info = new FileInfo(path);
+            if (info.LinkTarget is not null)
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+                if (Directory.Exists(target))
+                {
+                    return "is a folder, not a file";
+                }
+
+                info = new FileInfo(target);
+            }
+
             if (!info.Exists)
             {
                 return "file not found";

@@ -54,6 +54,29 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_link_to_a_pipe_or_device_is_refused_like_its_target()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // no mkfifo
+        }
+
+        var fifo = _folder.File("pipe");
+        using (var mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var toPipe = File.CreateSymbolicLink(_folder.File("pipe.yaml"), fifo).FullName;
+        var toZero = File.CreateSymbolicLink(_folder.File("zero.yaml"), "/dev/zero").FullName;
+        foreach (var link in new[] { toPipe, toZero })
+        {
+            var e = await Task.Run(() => Assert.Throws<ConfigException>(() => YamlNode.LoadFile(link))).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Contains("not a regular file", e.Message);
+        }
+    }
+
+    [Fact]
     public void A_file_above_the_size_limit_is_refused()
     {
         var path = _folder.File("big.yaml");

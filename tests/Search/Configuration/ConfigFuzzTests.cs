@@ -61,19 +61,9 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output) : IDisposable
         var files = ShippedFiles();
         Assert.Contains(files, f => f.Loader == Loader.Sweep);
         Assert.Equal(Enum.GetValues<Loader>().Length, files.Select(f => f.Loader).Distinct().Count());
-        foreach (var (relative, _, _) in files)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Mirror(relative))!);
-            File.Copy(Path.Combine(RepositoryPaths.Root, relative), Mirror(relative));
-        }
+        CopyToMirror(files);
 
-        // sets.yaml is loaded with its catalog; a folder of one-layer stand-ins with the shipped names keeps
-        // each of those cases from parsing every shipped network again.
-        Directory.CreateDirectory(Mirror(SetsFolder));
-        foreach (var name in WorkloadCatalog.Load(RepositoryPaths.Config("workloads")).Names)
-        {
-            File.WriteAllText(Mirror($"{SetsFolder}/{name}.yaml"), $"name: {name}\ndomain: speech\ndescription: d\nsource: s\npublished: {{macs: 1, parameters: 1, convention: c, source: s}}\nlayers: [{{name: l, op: matmul, k: 2, n: 2}}]\n");
-        }
+        PrepareSetsCatalog();
 
         // Every loader accepts its unmutated file.
         foreach (var file in files)
@@ -125,6 +115,43 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output) : IDisposable
             "; seconds per loader: " + string.Join(", ", seconds.Select(kv => $"{kv.Key} {kv.Value:F1}")));
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         Assert.True(outcomes.GetValueOrDefault("loaded") > 0, "no mutation loaded: the mutations are too destructive to test the loaders' checks");
+    }
+
+    [Fact]
+    public void Every_loader_refuses_50000_levels_of_nesting_and_non_scalar_keys()
+    {
+        var files = ShippedFiles();
+        CopyToMirror(files);
+
+        PrepareSetsCatalog();
+        var deep = "\ndeep: " + new string('[', 50_000) + new string(']', 50_000) + "\n";
+        foreach (var file in files.GroupBy(f => f.Loader).Select(g => g.First()))
+        {
+            var e = Assert.Throws<ConfigException>(() => Run(file, file.Text + deep));
+            Assert.Contains($"deeper than {YamlNode.MaxDepth} levels", e.Message);
+            var key = Assert.Throws<ConfigException>(() => Run(file, file.Text + "\n? [a, b]\n: 1\n"));
+            Assert.Contains("a key must be plain text", key.Message);
+        }
+    }
+
+    private void CopyToMirror(IEnumerable<(string Relative, Loader Loader, string Text)> files)
+    {
+        foreach (var (relative, _, _) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Mirror(relative))!);
+            File.Copy(Path.Combine(RepositoryPaths.Root, relative), Mirror(relative));
+        }
+    }
+
+    private void PrepareSetsCatalog()
+    {
+        // sets.yaml is loaded with its catalog; a folder of one-layer stand-ins with the shipped names keeps
+        // each of those cases from parsing every shipped network again.
+        Directory.CreateDirectory(Mirror(SetsFolder));
+        foreach (var name in WorkloadCatalog.Load(RepositoryPaths.Config("workloads")).Names)
+        {
+            File.WriteAllText(Mirror($"{SetsFolder}/{name}.yaml"), $"name: {name}\ndomain: speech\ndescription: d\nsource: s\npublished: {{macs: 1, parameters: 1, convention: c, source: s}}\nlayers: [{{name: l, op: matmul, k: 2, n: 2}}]\n");
+        }
     }
 
     private (string Kind, string? Failure) Outcome((string Relative, Loader Loader, string Text) file, string text)
