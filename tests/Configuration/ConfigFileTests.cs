@@ -39,12 +39,7 @@ public sealed class ConfigFileTests : IDisposable
             return; // no mkfifo
         }
 
-        var fifo = _folder.File("technology.yaml");
-        using (var mkfifo = Process.Start("mkfifo", [fifo]))
-        {
-            mkfifo.WaitForExit();
-            Assert.Equal(0, mkfifo.ExitCode);
-        }
+        var fifo = MakeFifo(_folder.File("technology.yaml"));
 
         // Opening a FIFO for reading blocks until a writer appears; the loader must not even open it.
         var load = Task.Run(() => Assert.Throws<ConfigException>(() => YamlNode.LoadFile(fifo)));
@@ -61,11 +56,7 @@ public sealed class ConfigFileTests : IDisposable
             return; // no mkfifo
         }
 
-        var fifo = _folder.File("pipe");
-        using (var mkfifo = Process.Start("mkfifo", [fifo]))
-        {
-            mkfifo.WaitForExit();
-        }
+        var fifo = MakeFifo(_folder.File("pipe"));
 
         var toPipe = File.CreateSymbolicLink(_folder.File("pipe.yaml"), fifo).FullName;
         var toZero = File.CreateSymbolicLink(_folder.File("zero.yaml"), "/dev/zero").FullName;
@@ -136,5 +127,13 @@ public sealed class ConfigFileTests : IDisposable
         Assert.StartsWith($"{file}: cannot read the file", e.Message);
         Assert.IsAssignableFrom<IOException>(e.InnerException);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private static string MakeFifo(string path)
+    {
+        using var mkfifo = Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+        return path;
     }
 }

@@ -36,6 +36,12 @@ public sealed record SearchConfig(
     /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
     public const int MaxTrials = 10_000_000;
 
+    /// <summary>
+    /// Longest study name: 120 characters. The default database is <c>results/&lt;study&gt;.db</c> and its writer
+    /// lock <c>&lt;database&gt;.&lt;study&gt;.lock.owner</c>; with 120 characters both stay below the 255-byte file-name limit.
+    /// </summary>
+    public const int MaxStudyNameLength = 120;
+
     /// <summary>Largest batch: 4,096 trials per ask/tell round.</summary>
     public const int MaxBatchSize = 4096;
 
@@ -74,6 +80,11 @@ public sealed record SearchConfig(
         if (study.Length == 0 || study.Any(c => char.IsControl(c)))
         {
             throw root.Get("study").Error("the study name must be non-empty text without control characters");
+        }
+
+        if (study.Length > MaxStudyNameLength)
+        {
+            throw root.Get("study").Error($"the study name has {study.Length} characters; at most {MaxStudyNameLength} are allowed (it becomes part of file names)");
         }
 
         IReadOnlyList<string>? workloads = null;

@@ -108,6 +108,11 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
                     foreach (var (_, seed) in seeds)
                     {
                         var cellName = CellName(name, optimizer.Label, budget, set, seed);
+                        if (cellName.Length > SearchConfig.MaxStudyNameLength)
+                        {
+                            throw root.Error("name", $"cell name '{cellName[..40]}...' has {cellName.Length} characters; at most {SearchConfig.MaxStudyNameLength} are allowed (it names the cell's shard file): shorten the sweep name, optimizer labels or workload set names");
+                        }
+
                         var config = baseConfig with
                         {
                             Study = cellName,

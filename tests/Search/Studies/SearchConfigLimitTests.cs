@@ -27,6 +27,7 @@ public sealed class SearchConfigLimitTests : IDisposable
     [InlineData("batch_size: 1000000", "batch_size", "allowed: 1 to 4096")]
     [InlineData("threads: -1", "threads", "allowed: 0 to 1024")]
     [InlineData("area_budget_mm2: 1e308", "area_budget_mm2", "up to 100000")]
+    [InlineData("study: sssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss", "study", "has 121 characters; at most 120")]
     [InlineData("workloads: []", "workloads", "must name at least one workload")]
     [InlineData("workloads: [unet, crnn, unet]", "workloads[2]", "workload 'unet' is listed twice")]
     [InlineData("workloads: [unet]\nworkload_weights: {unet: 1e308}", "workload_weights.unet", "allowed: 1E-06 to 1000000")]

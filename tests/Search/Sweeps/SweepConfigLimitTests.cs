@@ -39,6 +39,14 @@ public sealed class SweepConfigLimitTests : IDisposable
     }
 
     [Fact]
+    public void Cell_names_that_would_make_too_long_file_names_are_refused()
+    {
+        var e = Assert.Throws<ConfigException>(() => Load("", null, $"name: {new string('n', 5000)}\n"));
+        Assert.Equal("name", e.Field);
+        Assert.Contains("has 5015 characters; at most 120", e.Problem);
+    }
+
+    [Fact]
     public void Sweep_trials_are_bounded()
     {
         var e = Assert.Throws<ConfigException>(() => Load("", null, "trials: 1e12\n"));
@@ -59,7 +67,7 @@ public sealed class SweepConfigLimitTests : IDisposable
             trials: 10
 
             """);
-        var path = _folder.Write("sweep.yaml", $"name: s\nbase: base.yaml\n{extra}{(results is null ? "" : $"results: {results}\n")}matrix:\n  optimizers: [random]\n  budgets: [6.8]\n  seeds: [1]\n{matrixExtra}");
+        var path = _folder.Write("sweep.yaml", $"{(extra.StartsWith("name:", StringComparison.Ordinal) ? "" : "name: s\n")}base: base.yaml\n{extra}{(results is null ? "" : $"results: {results}\n")}matrix:\n  optimizers: [random]\n  budgets: [6.8]\n  seeds: [1]\n{matrixExtra}");
         return SweepConfig.Load(path, _folder.Path, RepositoryPaths.Configs, OptimizerRegistry.Default);
     }
 }
