@@ -30,7 +30,9 @@ public sealed class ConfigException : Exception
     }
 
     // The message is printed as one line: line breaks and other control characters (from a parser's
-    // message, a file name or a quoted bad value) become spaces.
+    // message, a file name or a quoted bad value) become spaces, and so do the Unicode line and paragraph separators.
     private static string OneLine(string text) =>
-        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)) : text;
+        text.Any(IsBreak) ? string.Concat(text.Select(c => IsBreak(c) ? ' ' : c)) : text;
+
+    private static bool IsBreak(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

@@ -78,8 +78,8 @@ public sealed class YamlNodeLimitTests
     [Fact]
     public void A_problem_with_line_breaks_is_printed_on_one_line()
     {
-        var e = new ConfigException("f.yaml", 3, "a\nb", "first\r\nsecond");
-        Assert.Equal("f.yaml:3: field 'a b': first  second", e.Message);
-        Assert.Equal("first\r\nsecond", e.Problem);
+        var e = new ConfigException("f.yaml", 3, "a\nb", "first\r\nsecond\u2028third");
+        Assert.Equal("f.yaml:3: field 'a b': first  second third", e.Message);
+        Assert.Equal("first\r\nsecond\u2028third", e.Problem);
     }
 }

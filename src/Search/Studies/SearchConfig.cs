@@ -151,6 +151,12 @@ public sealed record SearchConfig(
         }
 
         var database = root.GetString("database", Path.Combine("results", study + ".db"));
+        if (Directory.Exists(Path.Combine(workingDirectory, database)))
+        {
+            var message = $"{Path.GetFullPath(Path.Combine(workingDirectory, database))} is a folder; 'database' names the SQLite file (created if missing)";
+            throw root.TryGet("database")?.Error(message) ?? root.Error("database", message);
+        }
+
         return new SearchConfig(
             Path.GetFullPath(path),
             study,

@@ -28,6 +28,7 @@ public sealed class SearchConfigLimitTests : IDisposable
     [InlineData("threads: -1", "threads", "allowed: 0 to 1024")]
     [InlineData("area_budget_mm2: 1e308", "area_budget_mm2", "up to 100000")]
     [InlineData("study: sssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss", "study", "has 121 characters; at most 120")]
+    [InlineData("database: .", "database", "is a folder; 'database' names the SQLite file")]
     [InlineData("workloads: []", "workloads", "must name at least one workload")]
     [InlineData("workloads: [unet, crnn, unet]", "workloads[2]", "workload 'unet' is listed twice")]
     [InlineData("workloads: [unet]\nworkload_weights: {unet: 1e308}", "workload_weights.unet", "allowed: 1E-06 to 1000000")]
