@@ -29,16 +29,11 @@ public static class ConfigFile
             }
 
             // A symbolic link is judged by its final target: the link's own length says nothing about a pipe behind it.
+            // (Directory.Exists above already follows links.)
             var info = new FileInfo(path);
             if (info.LinkTarget is not null)
             {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-                if (Directory.Exists(target))
-                {
-                    return "is a folder, not a file";
-                }
-
-                info = new FileInfo(target);
+                info = new FileInfo(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path);
             }
 
             if (!info.Exists)
