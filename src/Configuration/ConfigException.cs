@@ -25,7 +25,14 @@ public sealed class ConfigException : Exception
 
     private static string Format(string file, int? line, string field, string problem)
     {
-        var where = line is { } l ? $"{file}:{l}" : file;
-        return string.IsNullOrEmpty(field) ? $"{where}: {problem}" : $"{where}: field '{field}': {problem}";
+        var where = line is { } l ? $"{OneLine(file)}:{l}" : OneLine(file);
+        return string.IsNullOrEmpty(field) ? $"{where}: {OneLine(problem)}" : $"{where}: field '{OneLine(field)}': {OneLine(problem)}";
     }
+
+    // The message is printed as one line: line breaks and other control characters (from a parser's
+    // message, a file name or a quoted bad value) become spaces, and so do the Unicode line and paragraph separators.
+    private static string OneLine(string text) =>
+        text.Any(IsBreak) ? string.Concat(text.Select(c => IsBreak(c) ? ' ' : c)) : text;
+
+    private static bool IsBreak(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

@@ -30,16 +30,17 @@ public sealed class YamlNode
     /// <summary>1-based line of this node in its file.</summary>
     public int Line => (int)Node.Start.Line;
 
-    /// <summary>Loads a YAML file; a missing, empty or malformed file is a <see cref="ConfigException"/>.</summary>
-    public static YamlNode LoadFile(string path)
-    {
-        if (!System.IO.File.Exists(path))
-        {
-            throw new ConfigException(path, null, "", "file not found");
-        }
+    /// <summary>
+    /// Deepest nesting of lists and mappings accepted in a configuration file: 64 levels (the shipped
+    /// files use at most 4). Deeper files are refused while parsing, before any recursion.
+    /// </summary>
+    public const int MaxDepth = 64;
 
-        return Parse(System.IO.File.ReadAllText(path), path);
-    }
+    /// <summary>
+    /// Loads a YAML file with a bounded read (<see cref="ConfigFile"/>); a missing, unreadable, non-regular,
+    /// oversized, empty, malformed or too deeply nested file is a <see cref="ConfigException"/>.
+    /// </summary>
+    public static YamlNode LoadFile(string path) => Parse(ConfigFile.ReadText(path), path);
 
     /// <summary>Parses YAML text; <paramref name="file"/> is the name used in error messages.</summary>
     public static YamlNode Parse(string text, string file)
@@ -47,13 +48,13 @@ public sealed class YamlNode
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new LimitedParser(new Parser(new StringReader(text)), file));
         }
         catch (YamlException e)
         {
             throw new ConfigException(file, (int)e.Start.Line, "", $"malformed YAML: {e.Message}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // Some malformed inputs trip the representation model's state machine instead of the parser;
             // replay the event stream to find where the document stops making sense.
@@ -191,6 +192,27 @@ public sealed class YamlNode
 
         return v;
     }
+
+    /// <summary>An integer in [<paramref name="minimum"/>, <paramref name="maximum"/>]; the message states the range.</summary>
+    public int AsInt(int minimum, int maximum)
+    {
+        var v = AsDouble(minimum, maximum);
+        return v == Math.Floor(v) ? (int)v : throw Error($"expected an integer, got '{AsString()}'");
+    }
+
+    /// <summary>A finite number in [<paramref name="minimum"/>, <paramref name="maximum"/>]; the message states the violated bound and the range, with <paramref name="unit"/>.</summary>
+    public double AsDouble(double minimum, double maximum, string unit = "")
+    {
+        var v = AsDouble();
+        var u = unit.Length > 0 ? " " + unit : "";
+        var allowed = $"allowed: {Invariant(minimum)} to {Invariant(maximum)}{u}";
+        return v < minimum ? throw Error($"must be at least {Invariant(minimum)}{u}, got {AsString()}; {allowed}")
+            : v > maximum ? throw Error($"must be at most {Invariant(maximum)}{u}, got {AsString()}; {allowed}")
+            : v;
+    }
+
+    /// <summary>Invariant-culture text of a number, for messages.</summary>
+    public static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     public bool AsBool() => AsString().ToLowerInvariant() switch
     {

@@ -49,23 +49,25 @@ public sealed record LayerShape(
     /// <summary>
     /// Multiply-accumulates (G·K·C·P·Q·R·S) for conv, depthwise and matmul; compare/add operations
     /// (G·C·P·Q·R·S) for a pool; one operation per output element (G·K·P·Q) for an elementwise op.
+    /// The counts are checked: a shape beyond <see cref="WorkloadLimits"/> throws <see cref="OverflowException"/>
+    /// rather than wrapping to a wrong number (the workload parser rejects such shapes first).
     /// </summary>
-    public long Macs => Op switch
+    public long Macs => checked(Op switch
     {
         LayerOp.Pool => (long)Groups * InputChannels * OutputHeight * OutputWidth * KernelHeight * KernelWidth,
         LayerOp.Elementwise => (long)Groups * OutputChannels * OutputHeight * OutputWidth,
         _ => (long)Groups * OutputChannels * InputChannels * OutputHeight * OutputWidth * KernelHeight * KernelWidth,
-    };
+    });
 
     /// <summary>Conv, depthwise conv and matmul carry weights; pool and elementwise ops do not.</summary>
     public bool HasWeights => Op is LayerOp.Conv2d or LayerOp.DepthwiseConv2d or LayerOp.Matmul;
 
     /// <summary>G·K·C·R·S when the layer has weights, else 0.</summary>
-    public long WeightElements => HasWeights ? (long)Groups * OutputChannels * InputChannels * KernelHeight * KernelWidth : 0;
+    public long WeightElements => HasWeights ? checked((long)Groups * OutputChannels * InputChannels * KernelHeight * KernelWidth) : 0;
 
     /// <summary>G·C·InputHeight·InputWidth; an elementwise op reads two operands of that size.</summary>
-    public long InputElements => (Op == LayerOp.Elementwise ? 2L : 1L) * Groups * InputChannels * InputHeight * InputWidth;
+    public long InputElements => checked((Op == LayerOp.Elementwise ? 2L : 1L) * Groups * InputChannels * InputHeight * InputWidth);
 
     /// <summary>G·K·P·Q.</summary>
-    public long OutputElements => (long)Groups * OutputChannels * OutputHeight * OutputWidth;
+    public long OutputElements => checked((long)Groups * OutputChannels * OutputHeight * OutputWidth);
 }

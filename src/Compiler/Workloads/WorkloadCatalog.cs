@@ -76,7 +76,38 @@ public sealed class WorkloadCatalog
             ? workload
             : throw new ConfigException(_directory, null, "workload", $"unknown workload '{name}'; valid names: {string.Join(", ", Names)}");
 
-    public IReadOnlyList<Workload> Resolve(IEnumerable<string> names) => names.Select(Get).ToList();
+    /// <summary>
+    /// The named workloads, in the given order. The list must name at least one workload and each at most
+    /// once (a workload listed twice would count twice in the reward's geometric mean).
+    /// </summary>
+    /// <exception cref="ConfigException">The list is empty, names a workload twice, or names an unknown one.</exception>
+    public IReadOnlyList<Workload> Resolve(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        CheckSelection(list, (_, problem) => new ConfigException(_directory, null, "workloads", problem));
+        return list.Select(Get).ToList();
+    }
+
+    /// <summary>
+    /// Checks a list of workload names as every selection must be: non-empty, no name twice.
+    /// <paramref name="error"/> turns (index of the offending entry or -1 for the whole list, problem) into the caller's exception.
+    /// </summary>
+    public static void CheckSelection(IReadOnlyList<string> names, Func<int, string, Exception> error)
+    {
+        if (names.Count == 0)
+        {
+            throw error(-1, "must name at least one workload");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!seen.Add(names[i]))
+            {
+                throw error(i, $"workload '{names[i]}' is listed twice; list each workload once");
+            }
+        }
+    }
 
     public IReadOnlyList<Workload> ResolveSet(string setName) =>
         Sets.TryGetValue(setName, out var names)
@@ -94,27 +125,15 @@ public sealed class WorkloadCatalog
         var sets = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (setName, value) in root.Entries())
         {
-            var members = new List<string>();
             var items = value.Items();
-            if (items.Count == 0)
+            var members = items.Select(item => item.AsString()).ToList();
+            CheckSelection(members, (i, problem) => i < 0 ? value.Error(problem) : items[i].Error(problem));
+            for (var i = 0; i < members.Count; i++)
             {
-                throw value.Error("a set needs at least one workload");
-            }
-
-            foreach (var item in items)
-            {
-                var member = item.AsString();
-                if (!workloads.ContainsKey(member))
+                if (!workloads.ContainsKey(members[i]))
                 {
-                    throw item.Error($"unknown workload '{member}'; valid names: {valid}");
+                    throw items[i].Error($"unknown workload '{members[i]}'; valid names: {valid}");
                 }
-
-                if (members.Contains(member, StringComparer.Ordinal))
-                {
-                    throw item.Error($"workload '{member}' is listed twice");
-                }
-
-                members.Add(member);
             }
 
             sets.Add(setName, members);

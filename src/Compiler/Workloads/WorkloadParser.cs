@@ -45,10 +45,12 @@ internal static partial class WorkloadParser
 
         var layers = new List<Layer>();
         var seen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        long total = 0;
         foreach (var item in items)
         {
             foreach (var layer in ParseLayer(item))
             {
+                total = AddOperations(item, layer, total);
                 if (!seen.TryAdd(layer.Name, item))
                 {
                     throw item.Error("name", $"duplicate layer name '{layer.Name}' (first used at line {seen[layer.Name].Line}); layer names must be unique");
@@ -60,6 +62,34 @@ internal static partial class WorkloadParser
 
         return new Workload(name, domain, description, root.File, layers, published);
     }
+
+    // Every count of a layer must stay below WorkloadLimits.MaxLayerOperations and the workload's operations
+    // per inference below MaxWorkloadOperations, so that no later product or sum can overflow.
+    private static long AddOperations(YamlNode item, Layer layer, long total)
+    {
+        var limit = WorkloadLimits.MaxLayerOperations;
+        long operations;
+        try
+        {
+            var shape = layer.Shape;
+            operations = new[] { shape.Macs, shape.WeightElements, shape.InputElements, shape.OutputElements }.Max();
+        }
+        catch (OverflowException)
+        {
+            operations = long.MaxValue;
+        }
+
+        if (operations > limit)
+        {
+            throw item.Error($"layer '{layer.Name}' is too large: {Count(operations)} operations or elements per execution; at most {Count(limit)} (2^50) are allowed");
+        }
+
+        return operations <= (WorkloadLimits.MaxWorkloadOperations - total) / layer.Repeat
+            ? total + (operations * layer.Repeat)
+            : throw item.Error($"the workload is too large: with layer '{layer.Name}' (repeat {layer.Repeat}) it exceeds {Count(WorkloadLimits.MaxWorkloadOperations)} (2^53) operations per inference");
+    }
+
+    private static string Count(long n) => n == long.MaxValue ? "more than 9.2e18" : n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static PublishedFigures ParsePublished(YamlNode node)
     {
@@ -99,8 +129,8 @@ internal static partial class WorkloadParser
     {
         node.RejectUnknownKeys("name", "op", "input", "out_channels", "kernel", "stride", "padding", "dilation", "groups", "bias", "repeat");
         var (h, w, c) = Input(node);
-        var outChannels = node.Get("out_channels").AsInt(1);
-        var groups = node.TryGet("groups")?.AsInt(1) ?? 1;
+        var outChannels = Channels(node.Get("out_channels"));
+        var groups = node.TryGet("groups") is { } g ? Channels(g) : 1;
         if (c % groups != 0 || outChannels % groups != 0)
         {
             throw node.Error("groups", $"input channels ({c}) and out_channels ({outChannels}) must both be divisible by groups ({groups})");
@@ -116,7 +146,7 @@ internal static partial class WorkloadParser
     {
         node.RejectUnknownKeys("name", "op", "input", "multiplier", "kernel", "stride", "padding", "dilation", "bias", "repeat");
         var (h, w, c) = Input(node);
-        var multiplier = node.TryGet("multiplier")?.AsInt(1) ?? 1;
+        var multiplier = node.TryGet("multiplier")?.AsInt(1, WorkloadLimits.MaxStride) ?? 1;
         var window = Window(node, h, w);
         var shape = new LayerShape(LayerOp.DepthwiseConv2d, c, 1, multiplier, window.P, window.Q, window.R, window.S,
             window.StrideH, window.StrideW, window.DilationH, window.DilationW, h, w);
@@ -129,25 +159,32 @@ internal static partial class WorkloadParser
     {
         node.RejectUnknownKeys("name", "op", "input", "out_channels", "kernel", "stride", "bias", "repeat");
         var (h, w, c) = Input(node);
-        var outChannels = node.Get("out_channels").AsInt(1);
-        var (kh, kw) = Pair(node, "kernel", null, 1);
+        var outChannelsNode = node.Get("out_channels");
+        var outChannels = Channels(outChannelsNode);
+        var (kh, kw) = Pair(node, "kernel", null, 1, WorkloadLimits.MaxKernel);
         var strideNode = node.Get("stride");
-        var (sh, sw) = Pair(node, "stride", null, 1);
+        var (sh, sw) = Pair(node, "stride", null, 1, WorkloadLimits.MaxKernel);
         if (sh != kh || sw != kw)
         {
             throw strideNode.Error($"conv_transpose2d supports only stride equal to kernel ({kh}x{kw}), got {sh}x{sw}");
         }
 
-        var shape = new LayerShape(LayerOp.Conv2d, 1, c, outChannels * kh * kw, h, w, 1, 1, 1, 1, 1, 1, h, w);
+        var expanded = (long)outChannels * kh * kw;
+        if (expanded > WorkloadLimits.MaxExpandedChannels)
+        {
+            throw outChannelsNode.Error($"out_channels x kernel = {outChannels} x {kh} x {kw} = {expanded} exceeds {WorkloadLimits.MaxExpandedChannels} (the output channels of the equivalent 1x1 conv)");
+        }
+
+        var shape = new LayerShape(LayerOp.Conv2d, 1, c, (int)expanded, h, w, 1, 1, 1, 1, 1, 1, h, w);
         return new Layer(name, shape, Repeat(node), Bias(node, false));
     }
 
     private static Layer Matmul(YamlNode node, string name)
     {
         node.RejectUnknownKeys("name", "op", "m", "k", "n", "bias", "repeat");
-        var m = node.TryGet("m")?.AsInt(1) ?? 1;
-        var k = node.Get("k").AsInt(1);
-        var n = node.Get("n").AsInt(1);
+        var m = node.TryGet("m") is { } mNode ? Channels(mNode) : 1;
+        var k = Channels(node.Get("k"));
+        var n = Channels(node.Get("n"));
         return new Layer(name, MatmulShape(m, k, n), Repeat(node), Bias(node, false));
     }
 
@@ -158,10 +195,10 @@ internal static partial class WorkloadParser
     private static IEnumerable<Layer> Lstm(YamlNode node, string name)
     {
         node.RejectUnknownKeys("name", "op", "input_size", "hidden_size", "projection", "steps", "bidirectional", "bias");
-        var input = node.Get("input_size").AsInt(1);
-        var hidden = node.Get("hidden_size").AsInt(1);
-        var projection = node.TryGet("projection")?.AsInt(1);
-        var steps = node.Get("steps").AsInt(1);
+        var input = Channels(node.Get("input_size"));
+        var hidden = Channels(node.Get("hidden_size"));
+        int? projection = node.TryGet("projection") is { } projectionNode ? Channels(projectionNode) : null;
+        var steps = node.Get("steps").AsInt(1, WorkloadLimits.MaxRepeat);
         var bias = Bias(node, true);
         var recurrent = projection ?? hidden;
         string[] directions = node.GetBool("bidirectional", false) ? ["_fw", "_bw"] : [""];
@@ -225,7 +262,7 @@ internal static partial class WorkloadParser
             throw outputNode.Error("expected [height, width]");
         }
 
-        var (oh, ow) = (size[0].AsInt(1), size[1].AsInt(1));
+        var (oh, ow) = (Spatial(size[0]), Spatial(size[1]));
         return new Layer(name, new LayerShape(LayerOp.Elementwise, c, 1, 1, oh, ow, 1, 1, 1, 1, 1, 1, h, w), Repeat(node));
     }
 
@@ -238,14 +275,18 @@ internal static partial class WorkloadParser
             throw input.Error($"expected [height, width, channels], got {items.Count} values");
         }
 
-        return (items[0].AsInt(1), items[1].AsInt(1), items[2].AsInt(1));
+        return (Spatial(items[0]), Spatial(items[1]), Channels(items[2]));
     }
 
-    private static int Repeat(YamlNode node) => node.TryGet("repeat")?.AsInt(1) ?? 1;
+    private static int Spatial(YamlNode node) => node.AsInt(1, WorkloadLimits.MaxSpatial);
+
+    private static int Channels(YamlNode node) => node.AsInt(1, WorkloadLimits.MaxChannels);
+
+    private static int Repeat(YamlNode node) => node.TryGet("repeat")?.AsInt(1, WorkloadLimits.MaxRepeat) ?? 1;
 
     private static bool Bias(YamlNode node, bool fallback) => node.GetBool("bias", fallback);
 
-    private static (int A, int B) Pair(YamlNode node, string key, int? fallback, int minimum)
+    private static (int A, int B) Pair(YamlNode node, string key, int? fallback, int minimum, int maximum)
     {
         var value = fallback is { } f ? node.TryGet(key) : node.Get(key);
         if (value is null)
@@ -255,7 +296,7 @@ internal static partial class WorkloadParser
 
         if (!value.IsSequence)
         {
-            var v = value.AsInt(minimum);
+            var v = value.AsInt(minimum, maximum);
             return (v, v);
         }
 
@@ -265,16 +306,16 @@ internal static partial class WorkloadParser
             throw value.Error($"expected one integer or [height, width], got {items.Count} values");
         }
 
-        return (items[0].AsInt(minimum), items[1].AsInt(minimum));
+        return (items[0].AsInt(minimum, maximum), items[1].AsInt(minimum, maximum));
     }
 
     private sealed record SlidingWindow(int P, int Q, int R, int S, int StrideH, int StrideW, int DilationH, int DilationW);
 
     private static SlidingWindow Window(YamlNode node, int h, int w, bool strideDefaultsToKernel = false)
     {
-        var (r, s) = Pair(node, "kernel", null, 1);
-        var (sh, sw) = strideDefaultsToKernel && !node.Has("stride") ? (r, s) : Pair(node, "stride", 1, 1);
-        var (dh, dw) = Pair(node, "dilation", 1, 1);
+        var (r, s) = Pair(node, "kernel", null, 1, WorkloadLimits.MaxKernel);
+        var (sh, sw) = strideDefaultsToKernel && !node.Has("stride") ? (r, s) : Pair(node, "stride", 1, 1, WorkloadLimits.MaxStride);
+        var (dh, dw) = Pair(node, "dilation", 1, 1, WorkloadLimits.MaxStride);
         var padding = node.TryGet("padding");
         int p, q;
         if (padding is { IsSequence: false } && padding.AsString() is "same" or "valid")
@@ -295,7 +336,7 @@ internal static partial class WorkloadParser
                 }
             }
 
-            var (ph, pw) = Pair(node, "padding", 0, 0);
+            var (ph, pw) = Pair(node, "padding", 0, 0, WorkloadLimits.MaxPadding);
             p = Out(h, r, sh, ph, dh);
             q = Out(w, s, sw, pw, dw);
         }
@@ -308,10 +349,11 @@ internal static partial class WorkloadParser
         return new SlidingWindow(p, q, r, s, sh, sw, dh, dw);
     }
 
+    // In long arithmetic: dilation·(kernel − 1) of int fields must not wrap (2147483647·2 did, silently).
     private static int Out(int size, int kernel, int stride, int pad, int dilation) =>
-        (int)Math.Floor((size + 2.0 * pad - (dilation * (kernel - 1)) - 1) / stride) + 1;
+        (int)Math.Clamp(Math.Floor((size + (2L * pad) - ((long)dilation * (kernel - 1)) - 1) / (double)stride) + 1, int.MinValue, int.MaxValue);
 
-    private static int Ceil(int size, int stride) => (size + stride - 1) / stride;
+    private static int Ceil(int size, int stride) => (int)((size + (long)stride - 1) / stride);
 
     [GeneratedRegex("^[a-z][a-z0-9_-]*$")]
     private static partial Regex NamePattern();

@@ -33,13 +33,38 @@ public sealed record SearchConfig(
     int Threads,
     string Text)
 {
+    /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
+    public const int MaxTrials = 10_000_000;
+
+    /// <summary>
+    /// Longest study name: 120 characters. The default database is <c>results/&lt;study&gt;.db</c> and its writer
+    /// lock <c>&lt;database&gt;.&lt;study&gt;.lock.owner</c>; with 120 characters both stay below the 255-byte file-name limit.
+    /// </summary>
+    public const int MaxStudyNameLength = 120;
+
+    /// <summary>Largest batch: 4,096 trials per ask/tell round.</summary>
+    public const int MaxBatchSize = 4096;
+
+    /// <summary>Most evaluation threads: 1,024.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>Longest wall-clock limit: one year (525,960 minutes); a <see cref="TimeSpan"/> holds far more, a double of minutes does not convert beyond it.</summary>
+    public const double MaxWallClockMinutes = 525_960;
+
+    /// <summary>Largest area budget: 100,000 mm² (more than a whole 300 mm wafer).</summary>
+    public const double MaxAreaBudgetMm2 = 100_000;
+
+    /// <summary>Smallest and largest workload weight: 10⁻⁶ and 10⁶.</summary>
+    public const double MinWeight = 1e-6, MaxWeight = 1e6;
+
     public static readonly string[] Fields =
         ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads"];
 
     /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
     public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
     {
-        var root = YamlNode.LoadFile(path);
+        var text = ConfigFile.ReadText(path);
+        var root = YamlNode.Parse(text, path);
         root.RejectUnknownKeys(Fields);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
 
@@ -47,8 +72,8 @@ public sealed record SearchConfig(
         {
             var node = root.TryGet(key);
             var resolved = node is null ? fallback : Path.GetFullPath(Path.Combine(folder, node.AsString()));
-            var exists = directory ? Directory.Exists(resolved) : System.IO.File.Exists(resolved);
-            return exists ? resolved : throw (node ?? root).Error(key, $"{(directory ? "folder" : "file")} not found: {resolved}");
+            var problem = directory ? (Directory.Exists(resolved) ? null : "folder not found") : ConfigFile.Problem(resolved);
+            return problem is null ? resolved : throw (node?.Error($"{resolved}: {problem}") ?? root.Error(key, $"{resolved}: {problem}"));
         }
 
         var study = root.GetString("study");
@@ -57,7 +82,19 @@ public sealed record SearchConfig(
             throw root.Get("study").Error("the study name must be non-empty text without control characters");
         }
 
-        IReadOnlyList<string>? workloads = root.TryGet("workloads") is { } w ? w.Items().Select(i => i.AsString()).ToList() : null;
+        if (study.Length > MaxStudyNameLength)
+        {
+            throw root.Get("study").Error($"the study name has {study.Length} characters; at most {MaxStudyNameLength} are allowed (it becomes part of file names)");
+        }
+
+        IReadOnlyList<string>? workloads = null;
+        if (root.TryGet("workloads") is { } w)
+        {
+            var items = w.Items();
+            workloads = items.Select(i => i.AsString()).ToList();
+            WorkloadCatalog.CheckSelection(workloads, (i, problem) => i < 0 ? w.Error(problem) : items[i].Error(problem));
+        }
+
         var workloadSet = root.TryGet("workload_set")?.AsString();
         if (workloads is not null && workloadSet is not null)
         {
@@ -70,7 +107,7 @@ public sealed record SearchConfig(
             foreach (var (name, node) in weightNode.Entries())
             {
                 var v = node.AsDouble();
-                weights[name] = v > 0 ? v : throw node.Error("a workload weight must be positive");
+                weights[name] = v > 0 ? node.AsDouble(MinWeight, MaxWeight) : throw node.Error("a workload weight must be positive");
             }
         }
 
@@ -93,10 +130,11 @@ public sealed record SearchConfig(
             throw (optimizerNode.IsMapping ? optimizerNode.Get("name") : optimizerNode).Error($"unknown optimizer '{optimizer}'; valid optimizers: {string.Join(", ", registry.Names)}");
         }
 
-        var budget = root.Get("area_budget_mm2").AsDouble();
-        if (budget <= 0)
+        var budgetNode = root.Get("area_budget_mm2");
+        var budget = budgetNode.AsDouble();
+        if (budget is <= 0 or > MaxAreaBudgetMm2)
         {
-            throw root.Get("area_budget_mm2").Error("the area budget must be a positive number of mm² (the Apollo study used 6.8, 5.8 and 4.8)");
+            throw budgetNode.Error($"the area budget must be a positive number of mm² up to {YamlNode.Invariant(MaxAreaBudgetMm2)} (the Apollo study used 6.8, 5.8 and 4.8), got {budgetNode.AsString()}");
         }
 
         var stop = new StopSettings(null, null);
@@ -104,15 +142,21 @@ public sealed record SearchConfig(
         {
             stopNode.RejectUnknownKeys("no_improvement_trials", "wall_clock_minutes");
             var minutes = stopNode.TryGet("wall_clock_minutes")?.AsDouble();
-            if (minutes is <= 0)
+            if (minutes is <= 0 or > MaxWallClockMinutes)
             {
-                throw stopNode.Get("wall_clock_minutes").Error("must be a positive number of minutes");
+                throw stopNode.Get("wall_clock_minutes").Error($"must be a positive number of minutes up to {YamlNode.Invariant(MaxWallClockMinutes)} (one year), got {stopNode.GetString("wall_clock_minutes")}");
             }
 
-            stop = new StopSettings(stopNode.TryGet("no_improvement_trials")?.AsInt(1), minutes is { } m ? TimeSpan.FromMinutes(m) : null);
+            stop = new StopSettings(stopNode.TryGet("no_improvement_trials")?.AsInt(1, MaxTrials), minutes is { } m ? TimeSpan.FromMinutes(m) : null);
         }
 
         var database = root.GetString("database", Path.Combine("results", study + ".db"));
+        if (Directory.Exists(Path.Combine(workingDirectory, database)))
+        {
+            var message = $"{Path.GetFullPath(Path.Combine(workingDirectory, database))} is a folder; 'database' names the SQLite file (created if missing)";
+            throw root.TryGet("database")?.Error(message) ?? root.Error("database", message);
+        }
+
         return new SearchConfig(
             Path.GetFullPath(path),
             study,
@@ -125,13 +169,13 @@ public sealed record SearchConfig(
             budget,
             optimizer,
             options,
-            root.Get("trials").AsInt(1),
-            root.TryGet("batch_size")?.AsInt(1) ?? 16,
+            root.Get("trials").AsInt(1, MaxTrials),
+            root.TryGet("batch_size")?.AsInt(1, MaxBatchSize) ?? 16,
             root.TryGet("seed")?.AsInt() ?? 0,
             Path.GetFullPath(Path.Combine(workingDirectory, database)),
             stop,
-            root.TryGet("threads")?.AsInt(0) ?? 0,
-            System.IO.File.ReadAllText(path));
+            root.TryGet("threads")?.AsInt(0, MaxThreads) ?? 0,
+            text);
     }
 
     /// <summary>The workloads this config selects (default: the <c>all</c> set).</summary>
@@ -146,14 +190,14 @@ public sealed record SearchConfig(
             throw new ConfigException("<command line>", null, "--optimizer", $"unknown optimizer '{optimizer}'; valid optimizers: {string.Join(", ", registry.Names)}");
         }
 
-        if (trials is <= 0)
+        if (trials is <= 0 or > MaxTrials)
         {
-            throw new ConfigException("<command line>", null, "--trials", "must be at least 1");
+            throw new ConfigException("<command line>", null, "--trials", $"must be from 1 to {MaxTrials}, got {trials}");
         }
 
-        if (budget is <= 0)
+        if (budget is { } b && !(b > 0 && b <= MaxAreaBudgetMm2))
         {
-            throw new ConfigException("<command line>", null, "--budget", "must be a positive number of mm²");
+            throw new ConfigException("<command line>", null, "--budget", $"must be a positive number of mm² up to {YamlNode.Invariant(MaxAreaBudgetMm2)}, got {YamlNode.Invariant(b)}");
         }
 
         return this with

@@ -47,13 +47,13 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
 
         var baseNode = root.Get("base");
         var basePath = Path.GetFullPath(Path.Combine(folder, baseNode.AsString()));
-        if (!System.IO.File.Exists(basePath))
+        if (ConfigFile.Problem(basePath) is { } problem)
         {
-            throw baseNode.Error($"base search config not found: {basePath}");
+            throw baseNode.Error($"base search config {basePath}: {problem}");
         }
 
         var baseConfig = SearchConfig.Load(basePath, workingDirectory, defaultConfigs, registry);
-        var trials = root.TryGet("trials")?.AsInt(1) ?? baseConfig.Trials;
+        var trials = root.TryGet("trials")?.AsInt(1, SearchConfig.MaxTrials) ?? baseConfig.Trials;
 
         var matrix = root.Get("matrix");
         matrix.RejectUnknownKeys(MatrixFields);
@@ -61,14 +61,18 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
         var budgets = NonEmpty(matrix.Get("budgets")).Select(n =>
         {
             var v = n.AsDouble();
-            return v > 0 ? (Node: n, Value: v) : throw n.Error("the area budget must be a positive number of mm² (the Apollo study used 6.8, 5.8 and 4.8)");
+            return v is > 0 and <= SearchConfig.MaxAreaBudgetMm2
+                ? (Node: n, Value: v)
+                : throw n.Error($"the area budget must be a positive number of mm² up to {YamlNode.Invariant(SearchConfig.MaxAreaBudgetMm2)} (the Apollo study used 6.8, 5.8 and 4.8), got {n.AsString()}");
         }).ToList();
         var seeds = NonEmpty(matrix.Get("seeds")).Select(n => (Node: n, Value: n.AsInt())).ToList();
         IReadOnlyList<string?> sets = [null];
         if (matrix.TryGet("workload_sets") is { } setsNode)
         {
             var catalog = WorkloadCatalog.Load(baseConfig.WorkloadDirectory);
-            sets = NonEmpty(setsNode).Select(n =>
+            var setNodes = NonEmpty(setsNode);
+            RejectDuplicates(setNodes.Select(n => (Node: n, Key: n.AsString())), "workload set");
+            sets = setNodes.Select(n =>
             {
                 var set = n.AsString();
                 try
@@ -88,6 +92,11 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
         RejectDuplicates(seeds.Select(s => (s.Node, Key: s.Value.ToString(CultureInfo.InvariantCulture))), "seed");
         var resultsNode = root.TryGet("results");
         var results = Path.GetFullPath(Path.Combine(workingDirectory, resultsNode?.AsString() ?? Path.Combine("results", name)));
+        if (FileInTheWay(results) is { } blocking)
+        {
+            var message = $"{blocking} is a file; 'results' must name a folder (created if missing) for the sweep's shards and merged database";
+            throw resultsNode is not null ? resultsNode.Error(message) : root.Error("results", message);
+        }
 
         var cells = new List<SweepCell>();
         foreach (var optimizer in optimizers)
@@ -99,6 +108,11 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
                     foreach (var (_, seed) in seeds)
                     {
                         var cellName = CellName(name, optimizer.Label, budget, set, seed);
+                        if (cellName.Length > SearchConfig.MaxStudyNameLength)
+                        {
+                            throw root.Error("name", $"cell name '{cellName[..40]}...' has {cellName.Length} characters; at most {SearchConfig.MaxStudyNameLength} are allowed (it names the cell's shard file): shorten the sweep name, optimizer labels or workload set names");
+                        }
+
                         var config = baseConfig with
                         {
                             Study = cellName,
@@ -179,6 +193,25 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
                 throw node.Error($"duplicate {what} '{key}': every cell must have a unique name");
             }
         }
+    }
+
+    // The results folder, its shards folder or one of their parents that exists as a file: creating the folders would fail.
+    private static string? FileInTheWay(string results)
+    {
+        for (var dir = Path.Combine(results, "shards"); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (System.IO.File.Exists(dir))
+            {
+                return dir;
+            }
+
+            if (Directory.Exists(dir))
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Cell names become file names: only letters, digits, '-', '_' and '.' are allowed.</summary>

@@ -13,8 +13,8 @@ public sealed record AcceleratorDefinition(string Name, string File, Accelerator
 /// <summary>The template's parameter grid: for each parameter, its allowed values in ascending order.</summary>
 public sealed record TemplateSpace(string Name, string File, string TechnologyFile, IReadOnlyList<TemplateSpaceParameter> Parameters)
 {
-    /// <summary>Number of design points (product of the value counts).</summary>
-    public long Size => Parameters.Aggregate(1L, (acc, p) => acc * p.Values.Count);
+    /// <summary>Number of design points (product of the value counts; at most 64¹⁰ = 2⁶⁰, see <see cref="AcceleratorFiles.MaxValuesPerParameter"/>).</summary>
+    public long Size => Parameters.Aggregate(1L, (acc, p) => checked(acc * p.Values.Count));
 
     /// <summary>Checks that <paramref name="config"/> lies on the grid; the error names the parameter and the allowed values.</summary>
     public void Validate(AcceleratorConfig config, Func<string, string, Exception> error)
@@ -37,6 +37,12 @@ public sealed record TemplateSpaceParameter(string Name, IReadOnlyList<double> V
 /// <summary>Loads accelerator and space files. Relative technology paths resolve against the file's folder.</summary>
 public static class AcceleratorFiles
 {
+    /// <summary>
+    /// Most values one parameter of a space file may list: 64. Ten parameters of 64 values make 2⁶⁰ points,
+    /// so the size of any space fits a 64-bit count (the optimizers address points by a mixed-radix key).
+    /// </summary>
+    public const int MaxValuesPerParameter = 64;
+
     public static AcceleratorDefinition LoadAccelerator(string path)
     {
         var root = YamlNode.LoadFile(path);
@@ -76,7 +82,7 @@ public static class AcceleratorFiles
                 throw new ConfigException(path, node.Line, node.Path, $"unknown parameter; allowed parameters: {string.Join(", ", TemplateParameters.Names)}");
             }
 
-            var values = ReadValues(node);
+            var values = ReadValues(node, key);
             if (key != TemplateParameters.IoBandwidth && values.Any(v => v != Math.Floor(v)))
             {
                 throw node.Error($"'{key}' takes whole numbers ({TemplateParameters.Unit(key)})");
@@ -98,21 +104,27 @@ public static class AcceleratorFiles
         return new TemplateSpace(root.GetString("name", Path.GetFileNameWithoutExtension(path)), path, ResolveTechnology(root, path), ordered);
     }
 
-    private static IReadOnlyList<double> ReadValues(YamlNode node)
+    private static IReadOnlyList<double> ReadValues(YamlNode node, string name)
     {
         List<double> values;
         if (node.IsSequence)
         {
-            values = node.Items().Select(item => PositiveValue(item)).ToList();
+            var items = node.Items();
+            if (items.Count > MaxValuesPerParameter)
+            {
+                throw node.Error($"lists {items.Count} values; at most {MaxValuesPerParameter} values per parameter are allowed");
+            }
+
+            values = items.Select(item => ParameterValue(item, name)).ToList();
         }
         else if (node.IsMapping)
         {
             node.RejectUnknownKeys("frozen");
-            values = [PositiveValue(node.Get("frozen"))];
+            values = [ParameterValue(node.Get("frozen"), name)];
         }
         else
         {
-            values = [PositiveValue(node)];
+            values = [ParameterValue(node, name)];
         }
 
         if (values.Count == 0)
@@ -129,10 +141,10 @@ public static class AcceleratorFiles
         return values;
     }
 
-    private static double PositiveValue(YamlNode node)
+    private static double ParameterValue(YamlNode node, string name)
     {
         var v = node.AsDouble();
-        return v > 0 ? v : throw node.Error($"must be a positive number, got {node.AsString()}");
+        return v > 0 ? TemplateParameters.CheckRange(name, v, (_, problem) => node.Error(problem)) : throw node.Error($"must be a positive number, got {node.AsString()}");
     }
 
     private static string ResolveTechnology(YamlNode root, string path)
@@ -140,6 +152,8 @@ public static class AcceleratorFiles
         var technology = root.Get("technology");
         var relative = technology.AsString();
         var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", relative));
-        return File.Exists(resolved) ? resolved : throw technology.Error($"technology file '{relative}' not found (looked for {resolved})");
+        return ConfigFile.Problem(resolved) is { } problem
+            ? throw technology.Error($"technology file '{relative}' ({resolved}): {problem}")
+            : resolved;
     }
 }

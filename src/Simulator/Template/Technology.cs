@@ -74,57 +74,45 @@ public sealed record Technology(
 
         return new Technology(
             root.GetString("name"),
-            Positive(root.Get("clock_ghz")),
-            root.Get("mac_ways").AsInt(1),
-            root.Get("bytes_per_activation").AsInt(1),
-            root.Get("bytes_per_weight").AsInt(1),
-            root.Get("bytes_per_partial_sum").AsInt(1),
-            root.Get("instruction_bytes").AsInt(1),
+            root.Get("clock_ghz").AsDouble(0.001, 10, "GHz"),
+            root.Get("mac_ways").AsInt(1, 64),
+            root.Get("bytes_per_activation").AsInt(1, 8),
+            root.Get("bytes_per_weight").AsInt(1, 8),
+            root.Get("bytes_per_partial_sum").AsInt(1, 8),
+            root.Get("instruction_bytes").AsInt(1, 64),
             new AreaConstants(
-                Positive(area.Get("mac_mm2")),
-                Positive(area.Get("pe_memory_mm2_per_mib")),
-                Positive(area.Get("core_memory_mm2_per_mib")),
-                Positive(area.Get("staging_memory_mm2_per_mib")),
-                Positive(area.Get("instruction_memory_mm2_per_mib")),
-                NonNegative(area.Get("macro_overhead_mm2")),
-                NonNegative(area.Get("pe_control_mm2")),
-                NonNegative(area.Get("core_control_mm2")),
-                NonNegative(area.Get("noc_mm2_per_pe")),
-                NonNegative(area.Get("io_phy_base_mm2")),
-                NonNegative(area.Get("io_phy_mm2_per_gbps")),
-                NonNegative(area.Get("chip_overhead_mm2"))),
+                area.Get("mac_mm2").AsDouble(1e-9, 1, "mm²"),
+                Density(area.Get("pe_memory_mm2_per_mib")),
+                Density(area.Get("core_memory_mm2_per_mib")),
+                Density(area.Get("staging_memory_mm2_per_mib")),
+                Density(area.Get("instruction_memory_mm2_per_mib")),
+                area.Get("macro_overhead_mm2").AsDouble(0, 10, "mm²"),
+                area.Get("pe_control_mm2").AsDouble(0, 100, "mm²"),
+                area.Get("core_control_mm2").AsDouble(0, 100, "mm²"),
+                area.Get("noc_mm2_per_pe").AsDouble(0, 100, "mm²"),
+                area.Get("io_phy_base_mm2").AsDouble(0, 1000, "mm²"),
+                area.Get("io_phy_mm2_per_gbps").AsDouble(0, 10, "mm² per GB/s"),
+                area.Get("chip_overhead_mm2").AsDouble(0, 10_000, "mm²")),
             new MemoryConstants(
-                memory.Get("pe_memory_bytes_per_cycle").AsInt(1),
-                memory.Get("core_memory_bytes_per_cycle").AsInt(1),
-                memory.Get("dram_latency_cycles").AsInt(0),
-                Fraction(memory.Get("resident_weight_fraction"))),
+                memory.Get("pe_memory_bytes_per_cycle").AsInt(1, 1 << 16),
+                memory.Get("core_memory_bytes_per_cycle").AsInt(1, 1 << 16),
+                memory.Get("dram_latency_cycles").AsInt(0, 1_000_000),
+                memory.Get("resident_weight_fraction").AsDouble(0, 1)),
             new OverheadConstants(
-                overheads.Get("tile_issue_cycles").AsInt(0),
-                overheads.Get("pass_issue_cycles").AsInt(0),
-                overheads.Get("pipeline_depth_cycles").AsInt(0),
-                overheads.Get("layer_setup_cycles").AsInt(0)),
+                Cycles(overheads.Get("tile_issue_cycles")),
+                Cycles(overheads.Get("pass_issue_cycles")),
+                Cycles(overheads.Get("pipeline_depth_cycles")),
+                Cycles(overheads.Get("layer_setup_cycles"))),
             new ProgramConstants(
-                program.Get("prologue_instructions").AsInt(0),
-                program.Get("loop_instructions").AsInt(0),
-                program.Get("variant_body_instructions").AsInt(1),
-                program.Get("max_variants").AsInt(1)));
+                program.Get("prologue_instructions").AsInt(0, 1 << 16),
+                program.Get("loop_instructions").AsInt(0, 1 << 16),
+                program.Get("variant_body_instructions").AsInt(1, 1 << 16),
+                program.Get("max_variants").AsInt(1, 4096)));
     }
 
-    private static double Positive(YamlNode node)
-    {
-        var v = node.AsDouble();
-        return v > 0 ? v : throw node.Error($"must be a positive number, got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-    }
+    // SRAM densities: from 1e-6 mm²/MiB (far denser than any SRAM) to 100 mm²/MiB (far sparser).
+    private static double Density(YamlNode node) => node.AsDouble(1e-6, 100, "mm²/MiB");
 
-    private static double Fraction(YamlNode node)
-    {
-        var v = node.AsDouble();
-        return v is >= 0 and <= 1 ? v : throw node.Error($"must be between 0 and 1, got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-    }
-
-    private static double NonNegative(YamlNode node)
-    {
-        var v = node.AsDouble();
-        return v >= 0 ? v : throw node.Error($"must be zero or positive, got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-    }
+    // Fixed overheads: 0 to 1,000,000 cycles each.
+    private static int Cycles(YamlNode node) => node.AsInt(0, 1_000_000);
 }

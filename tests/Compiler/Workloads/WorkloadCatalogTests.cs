@@ -36,6 +36,30 @@ public sealed class WorkloadCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_refuses_an_empty_or_repeated_selection()
+    {
+        // The command line's --workloads goes through Resolve, so it gets the same checks as a config file.
+        var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+        var empty = Assert.Throws<ConfigException>(() => catalog.Resolve([]));
+        Assert.Equal("workloads", empty.Field);
+        Assert.Contains("must name at least one workload", empty.Problem);
+        var twice = Assert.Throws<ConfigException>(() => catalog.Resolve(["crnn", "unet", "crnn"]));
+        Assert.Contains("workload 'crnn' is listed twice", twice.Problem);
+    }
+
+    [Theory]
+    [InlineData("small: [a, a]\n", "small[1]", "workload 'a' is listed twice")]
+    [InlineData("small: []\n", "small", "must name at least one workload")]
+    public void Sets_with_a_repeated_or_no_workload_are_rejected(string sets, string field, string problem)
+    {
+        Write("a.yaml", Workload("a"));
+        Write("sets.yaml", sets);
+        var e = Assert.Throws<ConfigException>(() => WorkloadCatalog.Load(_directory));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(problem, e.Problem);
+    }
+
+    [Fact]
     public void Unknown_workload_lists_the_valid_names()
     {
         var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));

@@ -214,6 +214,70 @@ public sealed class WorkloadFileTests : IDisposable
         Assert.Contains("positive", e.Problem);
     }
 
+    [Theory]
+    [InlineData("  - {name: c, op: conv2d, input: [2147483647, 2147483647, 3], out_channels: 8, kernel: 3}", "layers[0].input[0]", "allowed: 1 to 16384")]
+    [InlineData("  - {name: c, op: conv2d, input: [8, 8, 2147483647], out_channels: 8, kernel: 3}", "layers[0].input[2]", "allowed: 1 to 65536")]
+    [InlineData("  - {name: c, op: conv2d, input: [8, 8, 8], out_channels: 2147483647, kernel: 3}", "layers[0].out_channels", "allowed: 1 to 65536")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, dilation: 2147483647}", "layers[0].dilation", "allowed: 1 to 256")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 2147483647}", "layers[0].kernel", "allowed: 1 to 256")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, stride: [1, 2147483648]}", "layers[0].stride[1]", "allowed: 1 to 256")]
+    [InlineData("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, padding: 2147483647}", "layers[0].padding", "allowed: 0 to 1024")]
+    [InlineData("  - {name: m, op: matmul, m: 1e300, k: 4, n: 4}", "layers[0].m", "allowed: 1 to 65536")]
+    [InlineData("  - {name: m, op: matmul, k: 4, n: 4, repeat: 2147483647}", "layers[0].repeat", "allowed: 1 to 1000000")]
+    [InlineData("  - {name: l, op: lstm, input_size: 8, hidden_size: 8, steps: 9007199254740993}", "layers[0].steps", "allowed: 1 to 1000000")]
+    [InlineData("  - {name: u, op: upsample, input: [8, 8, 8], output: [8, 2147483647]}", "layers[0].output[1]", "allowed: 1 to 16384")]
+    [InlineData("  - {name: d, op: depthwise, input: [8, 8, 8], kernel: 3, padding: 1, multiplier: 100000}", "layers[0].multiplier", "allowed: 1 to 256")]
+    public void Fields_beyond_their_documented_maxima_name_the_field_and_the_range(string layer, string field, string range)
+    {
+        var e = Reject(layer);
+        Assert.Equal(field, e.Field);
+        Assert.Contains(range, e.Problem);
+    }
+
+    [Fact]
+    public void A_huge_dilation_no_longer_wraps_to_a_wrong_output_size()
+    {
+        // dilation·(kernel − 1) = 256·2 is computed in 64 bits; the window does not fit and says so.
+        var e = Reject("  - {name: c, op: conv2d, input: [64, 64, 8], out_channels: 8, kernel: 3, dilation: 256}");
+        Assert.Equal("layers[0].kernel", e.Field);
+        Assert.Contains("does not fit the 64x64 input", e.Problem);
+        var fits = Single("  - {name: c, op: conv2d, input: [600, 600, 8], out_channels: 8, kernel: 3, dilation: 256}");
+        Assert.Equal(600 - (256 * 2), fits.Shape.OutputHeight);
+    }
+
+    [Fact]
+    public void A_layer_with_too_many_operations_is_refused_with_its_index()
+    {
+        // Every field is within its maximum, but 16384² · 65536 · 65536 · 1 MACs is far above 2^50.
+        var e = Reject("  - {name: ok, op: matmul, k: 4, n: 4}\n  - {name: big, op: conv2d, input: [16384, 16384, 65536], out_channels: 65536, kernel: 1}");
+        Assert.Equal("layers[1]", e.Field);
+        Assert.Contains("layer 'big' is too large", e.Problem);
+    }
+
+    [Fact]
+    public void A_workload_whose_total_operations_exceed_the_limit_is_refused()
+    {
+        // 2^32·2^16 = 2^48 MACs per execution, 2^20 repeats: 2^68 operations per inference.
+        var e = Reject("  - {name: m, op: matmul, m: 65536, k: 65536, n: 65536, repeat: 1000000}");
+        Assert.Contains("the workload is too large", e.Problem);
+    }
+
+    [Fact]
+    public void Conv_transpose_expansion_is_bounded()
+    {
+        var e = Reject("  - {name: up, op: conv_transpose2d, input: [8, 8, 8], out_channels: 65536, kernel: 256, stride: 256}");
+        Assert.Equal("layers[0].out_channels", e.Field);
+        Assert.Contains("exceeds 16777216", e.Problem);
+    }
+
+    [Fact]
+    public void Layer_counts_are_checked_arithmetic()
+    {
+        var shape = new LayerShape(LayerOp.Conv2d, int.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Assert.Throws<OverflowException>(() => shape.Macs);
+        Assert.Throws<OverflowException>(() => shape.OutputElements);
+    }
+
     private Layer Single(string layerLine) => Assert.Single(Load(layerLine).Layers);
 
     private Workload Load(string layers) => WorkloadCatalog.LoadFile(Write("tiny.yaml", Header + layers.TrimEnd() + "\n"));

@@ -101,6 +101,86 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Contains("allowed fields", e.Message);
     }
 
+    [Theory]
+    [InlineData("  pe_x: [1, 2147483648]\n", "parameters.pe_x[1]", "must be from 1 to 1024 PEs, got 2147483648")]
+    [InlineData("  lanes: [9007199254740992]\n", "parameters.lanes[0]", "must be from 1 to 4096 lanes per core")]
+    [InlineData("  core_memory: [1e300]\n", "parameters.core_memory[0]", "must be from 1 to 1073741824 bytes per core")]
+    [InlineData("  io_bandwidth: [1e-300]\n", "parameters.io_bandwidth[0]", "must be from 0.001 to 10000 GB/s")]
+    [InlineData("  cores: {frozen: 2048}\n", "parameters.cores.frozen", "must be from 1 to 1024 cores per PE")]
+    [InlineData("  instruction_memory: 1e9\n", "parameters.instruction_memory", "must be from 1 to 16777216 entries per core")]
+    public void Space_values_outside_the_physical_range_are_refused(string parameters, string field, string problem)
+    {
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadSpace(Write("space.yaml", Space(parameters))));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(problem, e.Problem);
+        Assert.NotNull(e.Line);
+    }
+
+    [Fact]
+    public void A_parameter_with_more_than_64_values_is_refused()
+    {
+        var values = string.Join(", ", Enumerable.Range(1, 1000));
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadSpace(Write("space.yaml", Space($"  pe_memory: [{values}]\n"))));
+        Assert.Equal("parameters.pe_memory", e.Field);
+        Assert.Contains("lists 1000 values; at most 64 values per parameter", e.Problem);
+    }
+
+    [Fact]
+    public void The_largest_space_is_counted_without_overflow()
+    {
+        var list = "[" + string.Join(", ", Enumerable.Range(1, AcceleratorFiles.MaxValuesPerParameter)) + "]";
+        var space = AcceleratorFiles.LoadSpace(Write("space.yaml", Space(string.Concat(TemplateParameters.Names.Select(n => $"  {n}: {list}\n")))));
+        Assert.Equal(1L << 60, space.Size);
+    }
+
+    [Theory]
+    [InlineData("  pe_x: 4", "  pe_x: 2048", "parameters.pe_x", "must be from 1 to 1024 PEs")]
+    [InlineData("  io_bandwidth: 20", "  io_bandwidth: 1e-300", "parameters.io_bandwidth", "must be from 0.001 to 10000 GB/s")]
+    [InlineData("  pe_memory: 524288", "  pe_memory: 2147483648", "parameters.pe_memory", "must be from 1 to 1073741824 bytes per PE")]
+    public void Accelerator_values_outside_the_physical_range_are_refused(string from, string to, string field, string problem)
+    {
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadAccelerator(Write("acc.yaml", Baseline().Replace(from, to, StringComparison.Ordinal))));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(problem, e.Problem);
+    }
+
+    [Theory]
+    [InlineData("/dev/zero", "not a regular file")]
+    [InlineData(".", "is a folder")]
+    public void An_accelerator_naming_a_device_or_folder_as_technology_names_the_field(string technology, string problem)
+    {
+        if (!File.Exists("/dev/zero"))
+        {
+            return; // Windows
+        }
+
+        var text = Baseline();
+        var line = text.Split('\n').First(l => l.StartsWith("technology:", StringComparison.Ordinal));
+        var e = Assert.Throws<ConfigException>(() => AcceleratorFiles.LoadAccelerator(Write("acc.yaml", text.Replace(line, $"technology: {technology}", StringComparison.Ordinal))));
+        Assert.Equal("technology", e.Field);
+        Assert.Contains(problem, e.Problem);
+    }
+
+    [Theory]
+    [InlineData("clock_ghz: 0.5", "clock_ghz: 1e300", "clock_ghz", "must be at most 10 GHz, got 1e300; allowed: 0.001 to 10 GHz")]
+    [InlineData("clock_ghz: 0.5", "clock_ghz: 1e-300", "clock_ghz", "must be at least 0.001 GHz")]
+    [InlineData("mac_mm2: 0.00007", "mac_mm2: 1e308", "area.mac_mm2", "must be at most 1 mm², got 1e308; allowed: 1E-09 to 1 mm²")]
+    [InlineData("mac_ways: 4", "mac_ways: 2147483648", "mac_ways", "must be at most 64, got 2147483648; allowed: 1 to 64")]
+    [InlineData("dram_latency_cycles: 200", "dram_latency_cycles: 1e18", "memory.dram_latency_cycles", "allowed: 0 to 1000000")]
+    [InlineData("max_variants: 64", "max_variants: 0", "program.max_variants", "must be at least 1, got 0; allowed: 1 to 4096")]
+    public void Technology_constants_outside_their_plausible_range_are_refused(string from, string to, string field, string problem)
+    {
+        var original = File.ReadAllText(RepositoryPaths.Config("technology", "edge-7nm.yaml"));
+        Assert.Contains(from, original);
+        var e = Assert.Throws<ConfigException>(() => Technology.Load(Write("t.yaml", original.Replace(from, to, StringComparison.Ordinal))));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(problem, e.Problem);
+    }
+
+    private static string Baseline() =>
+        File.ReadAllText(RepositoryPaths.Config("accelerators", "baseline.yaml"))
+            .Replace("../technology/", RepositoryPaths.Config("technology") + "/", StringComparison.Ordinal);
+
     private string Space(string parameters)
     {
         var all = new Dictionary<string, string>
