@@ -143,9 +143,15 @@ if command -v setpriv >/dev/null && [[ $(id -u) == 0 ]]; then
   case_ "search --resume on a read-only database (as nobody)" 2 setpriv --reuid=65534 --regid=65534 --clear-groups "$apollo" search "$cfg" --resume --trials 12 --no-report
   chmod 644 "$work/ro.db"
 fi
-printf 'x' >"$work/long"; long=$(printf 'n%.0s' $(seq 5000))
+long=$(printf "n%.0s" $(seq 5000))
 cfg=$(search longname ''); sed -i "s/^study: .*/study: $long/" "$cfg"
-case_ "search + report with a 5,000-character study name" 0 "$apollo" search "$cfg"
+case_ "search: a 5,000-character study name" 2 "$apollo" search "$cfg"
+cp "$work/ro.db" "$work/long.db"
+python3 - "$work/long.db" "$long" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE studies SET name = ?", (sys.argv[2],)); c.commit()
+PY
+case_ "report of a study named with 5,000 characters" 0 "$apollo" report "$work/long.db" --out "$work/long-report"
 "$apollo" trials "$work/ro.db" --format csv 2>"$work/err" | head -1 >/dev/null
 [[ -s "$work/err" ]] && { fail=$((fail + 1)); echo "FAIL  closed stdout printed: $(head -1 "$work/err")"; } || { pass=$((pass + 1)); echo "ok    trials | head -1: nothing on stderr"; }
 
