@@ -26,6 +26,14 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_workload_named_twice_on_the_command_line_is_reported_against_the_option()
+    {
+        var r = await CliRunner.Run("evaluate", "--workloads", "resnet50,resnet50");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("error: <command line>: field '--workloads': workload 'resnet50' is listed twice; list each workload once", r.Error.Trim());
+    }
+
+    [Fact]
     public async Task Table_output_shows_area_workloads_and_reward()
     {
         var r = await CliRunner.Run("evaluate", "--accelerator", "configs/accelerators/baseline.yaml", "--workloads", "mobilenet_v2,resnet50", "--per-layer");

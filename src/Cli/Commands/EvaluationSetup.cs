@@ -27,6 +27,7 @@ public static class EvaluationSetup
                 throw new ConfigException("<command line>", null, "--workloads", $"no workload named; available: {string.Join(", ", catalog.Names)}");
             }
 
+            WorkloadCatalog.CheckSelection(list, (_, problem) => new ConfigException("<command line>", null, "--workloads", problem));
             return catalog.Resolve(list);
         }
 

@@ -616,7 +616,7 @@ public sealed class TrialStore : IDisposable
             var status = StoreSchema.ParseStatus(row.Status);
             if (status != TrialStatus.Completed && row.Reward != 0)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"reward is {row.Reward} but a {row.Status} trial has reward 0"));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"reward is {row.Reward}, but the reward of a trial that is {row.Status} is 0"));
             }
 
             switch (status)
