@@ -1,7 +1,7 @@
 namespace Apollo.Cli.Tests;
 
 /// <summary>Numeric options are range-checked in one place before anything is read or written.</summary>
-public sealed class CliValuesTests : TempFolder
+public sealed class CliValuesTests : TestWithTempFolder
 {
     public static TheoryData<string, string> BadBudgets() => new()
     {

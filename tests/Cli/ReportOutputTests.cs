@@ -5,7 +5,7 @@ using SkiaSharp;
 namespace Apollo.Cli.Tests;
 
 /// <summary>The report's files: never half-written on a full disk, bounded names, a folder and not a file.</summary>
-public sealed class ReportOutputTests : TempFolder
+public sealed class ReportOutputTests : TestWithTempFolder
 {
     private async Task<string> Study(string name, int trials = 40)
     {

@@ -3,7 +3,7 @@ using Apollo.Cli.Commands;
 namespace Apollo.Cli.Tests;
 
 /// <summary>Values that go into an sbatch script are Slurm syntax or refused; a dry run runs nothing.</summary>
-public sealed class SweepInputTests : TempFolder
+public sealed class SweepInputTests : TestWithTempFolder
 {
     private const string Matrix = "  optimizers: [random, evolution]\n  budgets: [6.8]\n  seeds: [1, 2]\n";
 

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Apollo.Cli.Tests;
 
 /// <summary>A test's own temporary folder, deleted afterwards (SQLite's pooled handles are closed first).</summary>
-public abstract class TempFolder : IDisposable
+public abstract class TestWithTempFolder : IDisposable
 {
     protected string Dir { get; } = Directory.CreateTempSubdirectory("apollo-cli-").FullName;
 
