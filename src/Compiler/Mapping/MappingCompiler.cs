@@ -11,21 +11,32 @@ public sealed record LayerCompilation(MappedLayer? Mapped, InfeasibleReason? Inf
 }
 
 /// <summary>
-/// The mapping compiler (DESIGN §4). For one (design point, layer) it enumerates a mapspace in the spirit
-/// of Timeloop: spatial partitioning of the loop nest over PE columns, PE rows, cores, lanes and MAC ways,
-/// and temporal tiling at the staging, core-memory and PE-memory levels. Checks run cheapest first:
-/// capacity of every level (parameter, activation, core, PE and instruction memory) on the smallest tile
-/// a mapping needs, then the cycle model on the valid mappings; the fewest cycles wins, ties go to the
-/// first mapping in enumeration order so that compilation is deterministic.
+/// The mapping compiler (DESIGN §4): the search over a layer's <see cref="Mapspace"/>. For one (design point,
+/// layer) it walks the spatial factorizations level by level (PE columns, PE rows, cores, lanes, MAC ways), each
+/// level's factors largest first, and prunes by branch and bound: a partial mapping whose compute lower bound
+/// already reaches the best cycles found is not extended, and neither are smaller factors of the same level
+/// (their bound is no lower). Each complete mapping is checked cheapest first — capacity of every level
+/// (parameter, activation, core, PE and instruction memory) on the smallest tile it needs — then its temporal
+/// choices are costed with the cycle model; the fewest cycles wins, ties go to the first mapping in enumeration
+/// order so that compilation is deterministic.
 /// </summary>
 /// <remarks>
-/// Every temporal choice is the largest that fits (or, for DRAM tiles, taken from a candidate list that
-/// only grows with capacity), so adding memory or bandwidth never removes a valid mapping nor makes the
-/// best one slower: the monotonicity invariant of DESIGN §5.
+/// <para>Pruning drops only mappings that cannot beat the best: by the compute bound, and by dominance
+/// (<see cref="Dominance"/>): at the lane and MAC-way levels once a factor fits staging with one channel chunk;
+/// at the PE levels once a factor keeps the activations resident in PE memory; at the core level every factor
+/// but the largest of each dimension, because there a larger factor never costs more: it shrinks every
+/// per-core extent (compute, staging and core-memory footprints, program loops), the PE memory multicasts to
+/// its cores so more cores add no reads, uneven edges are predicated at no program cost, and the DMA tile
+/// candidates depend on the layer alone.</para>
+/// <para>A bigger design's mapspace contains a smaller one's with the same costs (idle units cost nothing), so
+/// one more unit anywhere never makes the best mapping slower nor a feasible layer infeasible; every temporal
+/// choice is the largest that fits, so neither does more memory or bandwidth: the monotonicity invariant of
+/// DESIGN §4–5, property-tested over all shipped workloads (<c>MonotonicityTests</c>).</para>
 /// </remarks>
 public sealed class MappingCompiler(Technology technology)
 {
     private const int Dims = 6;
+    private const int Levels = 5;
     private const int G = (int)LoopDimension.Groups;
     private const int K = (int)LoopDimension.OutputChannels;
     private const int C = (int)LoopDimension.InputChannels;
@@ -33,18 +44,8 @@ public sealed class MappingCompiler(Technology technology)
     private const int Q = (int)LoopDimension.OutputColumns;
     private const int RS = (int)LoopDimension.KernelWindow;
 
-    // Which dimensions each spatial level may partition (activations are never split over input channels
-    // across PEs or cores: that would need a cross-core reduction the template does not have).
-    private static readonly LoopDimension[] PeColumnChoices = [LoopDimension.OutputChannels, LoopDimension.OutputColumns, LoopDimension.Groups];
-    private static readonly LoopDimension[] PeRowChoices = [LoopDimension.OutputRows, LoopDimension.OutputChannels, LoopDimension.Groups];
-    private static readonly LoopDimension[] CoreChoices = [LoopDimension.OutputChannels, LoopDimension.OutputRows, LoopDimension.Groups];
-    private static readonly LoopDimension[] LaneChoices = [LoopDimension.OutputChannels, LoopDimension.OutputColumns, LoopDimension.Groups];
-    private static readonly LoopDimension[] WayChoices = [LoopDimension.InputChannels, LoopDimension.KernelWindow];
-
-    // Upper bound on DMA tiles per layer: beyond it, issue overheads dominate any overlap gain.
-    private const long MaxTiles = 1L << 16;
-
     private readonly CycleModel _cycles = new(technology);
+
 
     /// <summary>Compiles one layer for one design point.</summary>
     /// <param name="config">The design point.</param>
@@ -54,77 +55,156 @@ public sealed class MappingCompiler(Technology technology)
     /// so this layer streams no weights from DRAM and never reloads weight tiles.</param>
     public LayerCompilation Compile(AcceleratorConfig config, Layer layer, string? workload = null, bool weightsResident = false)
     {
-        var shape = layer.Shape;
-        Span<long> extent = stackalloc long[Dims];
-        extent[G] = shape.Groups;
-        extent[K] = shape.OutputChannels;
-        extent[C] = shape.InputChannels;
-        extent[P] = shape.OutputHeight;
-        extent[Q] = shape.OutputWidth;
-        extent[RS] = (long)shape.KernelHeight * shape.KernelWidth;
-
-        MappedLayer? best = null;
-        Failure? nearest = null;
-        var peYChoices = Choices(PeRowChoices, config.PeY, extent);
-        var coreChoices = Choices(CoreChoices, config.Cores, extent);
-        var laneChoices = Choices(LaneChoices, config.Lanes, extent);
-        var wayChoices = Choices(WayChoices, technology.MacWays, extent);
-        foreach (var peX in Choices(PeColumnChoices, config.PeX, extent))
+        var search = new Search(new Mapspace(config, layer.Shape, technology.MacWays), config, layer, weightsResident);
+        for (var d = 0; d < Dims; d++)
         {
-            foreach (var peY in peYChoices)
-            {
-                foreach (var cores in coreChoices)
-                {
-                    foreach (var lanes in laneChoices)
-                    {
-                        foreach (var ways in wayChoices)
-                        {
-                            var spatial = new SpatialMapping(peX, peY, cores, lanes, ways);
-                            var outcome = Evaluate(config, layer, spatial, extent, weightsResident, best?.Timing.TotalCycles ?? long.MaxValue);
-                            if (outcome.Mapped is { } mapped)
-                            {
-                                best = mapped;
-                            }
-                            else if (outcome.Failure is { } failure && (nearest is null || failure.Ratio < nearest.Value.Ratio))
-                            {
-                                nearest = failure;
-                            }
-                        }
-                    }
-                }
-            }
+            search.Extent[d] = search.Space.Extent((LoopDimension)d);
+            search.Factor[d] = 1;
         }
 
-        if (best is not null)
+        Walk(ref search, 0);
+        if (search.Best is { } best)
         {
             return new LayerCompilation(best, null);
         }
 
-        var f = nearest ?? throw new InvalidOperationException($"layer {layer.Name}: the mapspace is empty");
+        var f = search.Nearest ?? throw new InvalidOperationException($"layer {layer.Name}: the mapspace is empty");
         return new LayerCompilation(null, Describe(f, layer.Name, workload));
     }
 
-    /// <summary>
-    /// Spatial choices for one level. A level of size 1 partitions nothing, so one choice stands for all;
-    /// a larger level assigned to a dimension of extent 1 idles and is skipped when a useful choice exists.
-    /// </summary>
-    private static LoopDimension[] Choices(LoopDimension[] allowed, int levelSize, ReadOnlySpan<long> extent)
+    [System.Runtime.CompilerServices.InlineArray(Dims)]
+    private struct DimArray
     {
-        if (levelSize == 1)
+        private long _element;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Levels)]
+    private struct LevelArray
+    {
+        private int _element;
+    }
+
+    /// <summary>The state of one branch-and-bound walk: the partial mapping and the best so far.</summary>
+    private struct Search(Mapspace space, AcceleratorConfig config, Layer layer, bool weightsResident)
+    {
+        public readonly Mapspace Space = space;
+        public readonly AcceleratorConfig Config = config;
+        public readonly Layer Layer = layer;
+        public readonly bool WeightsResident = weightsResident;
+        public DimArray Extent;
+        public DimArray Factor;      // product of the factors assigned so far, per dimension
+        public LevelArray Dimension; // dimension of each level
+        public LevelArray Units;     // factor of each level
+        public MappedLayer? Best;
+        public Failure? Nearest;
+
+        public readonly long BestCycles => Best?.Timing.TotalCycles ?? long.MaxValue;
+    }
+
+    /// <summary>
+    /// Assigns a dimension and factor to <paramref name="level"/> and recurses. Factors run largest first; once
+    /// a factor's compute bound reaches the best so far, the smaller ones (whose bound is no lower) are skipped.
+    /// Smaller factors are also skipped once every mapping under a factor dominates them (see
+    /// <see cref="Dominance"/>). Returns what every mapping under this level dominates.
+    /// </summary>
+    private Dominance Walk(ref Search s, int level)
+    {
+        if (level == Levels)
         {
-            return [allowed[0]];
+            return Complete(ref s);
         }
 
-        var useful = new List<LoopDimension>(allowed.Length);
-        foreach (var d in allowed)
+        var spatialLevel = (SpatialLevel)level;
+        var size = s.Space.Size(spatialLevel);
+        var dims = Mapspace.Dimensions(spatialLevel);
+        long remaining = 1; // units of the inner levels, whatever they partition
+        for (var l = level + 1; l < Levels; l++)
         {
-            if (extent[(int)d] > 1)
+            remaining *= s.Space.Size((SpatialLevel)l);
+        }
+
+        var capacity = 1;
+        foreach (var d in dims)
+        {
+            capacity = Math.Max(capacity, Mapspace.MaxFactors(Residual(ref s, (int)d), size));
+        }
+
+        Span<int> factors = stackalloc int[capacity];
+        var idleListed = false;
+        var dominated = Dominance.All;
+        var prunes = level switch
+        {
+            < (int)SpatialLevel.Cores => Dominance.SmallerPeFactors,
+            > (int)SpatialLevel.Cores => Dominance.SmallerLanesAndWays,
+            _ => Dominance.None,
+        };
+        var setup = technology.Overheads.LayerSetupCycles;
+        foreach (var dimension in dims)
+        {
+            var d = (int)dimension;
+            var count = Mapspace.Factors(Residual(ref s, d), size, !idleListed, factors);
+            if (level == (int)SpatialLevel.Cores)
             {
-                useful.Add(d);
+                count = Math.Min(count, 1); // the largest factor dominates (see the remarks)
             }
+            idleListed |= count > 0 && factors[count - 1] == 1;
+            var outer = s.Factor[d];
+            for (var i = 0; i < count; i++)
+            {
+                s.Factor[d] = outer * factors[i];
+                if (ComputeBound(ref s, remaining) + setup >= s.BestCycles)
+                {
+                    break;
+                }
+
+                s.Dimension[level] = d;
+                s.Units[level] = factors[i];
+                var below = Walk(ref s, level + 1);
+                dominated &= below;
+                if ((below & prunes) != 0)
+                {
+                    break;
+                }
+            }
+
+            s.Factor[d] = outer;
         }
 
-        return useful.Count > 0 ? [.. useful] : [allowed[0]];
+        return dominated;
+    }
+
+    private static long Residual(ref Search s, int d) => CeilDiv(s.Extent[d], s.Factor[d]);
+
+    /// <summary>MAC steps of the busiest core can be no fewer than the per-unit work spread over the inner levels' units.</summary>
+    private static long ComputeBound(ref Search s, long innerUnits)
+    {
+        long steps = 1;
+        for (var d = 0; d < Dims; d++)
+        {
+            steps *= CeilDiv(s.Extent[d], s.Factor[d]);
+        }
+
+        return CeilDiv(steps, innerUnits);
+    }
+
+    private Dominance Complete(ref Search s)
+    {
+        var spatial = new SpatialMapping(
+            (LoopDimension)s.Dimension[0], (LoopDimension)s.Dimension[1], (LoopDimension)s.Dimension[2], (LoopDimension)s.Dimension[3], (LoopDimension)s.Dimension[4])
+        {
+            Units = new SpatialUnits(s.Units[0], s.Units[1], s.Units[2], s.Units[3], s.Units[4]),
+        };
+        var outcome = Evaluate(s.Config, s.Layer, spatial, s.Extent, s.WeightsResident, s.BestCycles);
+        if (outcome.Mapped is { } mapped)
+        {
+            s.Best = mapped;
+        }
+        else if (outcome.Failure is { } failure && (s.Nearest is null || failure.Ratio < s.Nearest.Value.Ratio))
+        {
+            s.Nearest = failure;
+        }
+
+        return outcome.Dominates;
     }
 
     private readonly record struct Failure(InfeasibilityLevel Level, double Needed, double Available, string Unit, string What)
@@ -132,7 +212,28 @@ public sealed class MappingCompiler(Technology technology)
         public double Ratio => Needed / Available;
     }
 
-    private readonly record struct Outcome(MappedLayer? Mapped, Failure? Failure);
+    /// <param name="Mapped">The mapping, when it beats the best so far.</param>
+    /// <param name="Failure">The capacity check it failed, if any.</param>
+    /// <param name="Dominates">Which smaller factors (same everything else) this mapping dominates.</param>
+    private readonly record struct Outcome(MappedLayer? Mapped, Failure? Failure, Dominance Dominates = Dominance.None);
+
+    /// <summary>Smaller factors a mapping dominates: they cost at least as much or fail as it does.</summary>
+    [Flags]
+    private enum Dominance
+    {
+        None = 0,
+
+        /// <summary>The mapping fits every staging level with the whole channel reduction in one chunk: fewer
+        /// lanes or MAC ways only compute longer.</summary>
+        SmallerLanesAndWays = 1,
+
+        /// <summary>The mapping keeps its activations resident in PE memory, or fails where a larger per-PE
+        /// share fails too: fewer PEs only enlarge every per-PE and per-core share. (A streamed layer re-reads
+        /// halo rows per band, which fewer PEs can reduce.)</summary>
+        SmallerPeFactors = 2,
+
+        All = SmallerLanesAndWays | SmallerPeFactors,
+    }
 
     private Outcome Evaluate(AcceleratorConfig config, Layer layer, SpatialMapping spatial, ReadOnlySpan<long> extent, bool weightsResident, long bestCycles)
     {
@@ -143,12 +244,13 @@ public sealed class MappingCompiler(Technology technology)
         Span<long> innerFactor = stackalloc long[Dims];   // lanes x ways inside a core
         peFactor.Fill(1);
         innerFactor.Fill(1);
-        peFactor[(int)spatial.PeColumns] *= config.PeX;
-        peFactor[(int)spatial.PeRows] *= config.PeY;
+        var units = spatial.Units;
+        peFactor[(int)spatial.PeColumns] *= units.PeColumns;
+        peFactor[(int)spatial.PeRows] *= units.PeRows;
         peFactor.CopyTo(arrayFactor);
-        arrayFactor[(int)spatial.Cores] *= config.Cores;
-        innerFactor[(int)spatial.Lanes] *= config.Lanes;
-        innerFactor[(int)spatial.MacWays] *= t.MacWays;
+        arrayFactor[(int)spatial.Cores] *= units.Cores;
+        innerFactor[(int)spatial.Lanes] *= units.Lanes;
+        innerFactor[(int)spatial.MacWays] *= units.MacWays;
 
         Span<long> perPe = stackalloc long[Dims];
         Span<long> perCore = stackalloc long[Dims];
@@ -234,12 +336,13 @@ public sealed class MappingCompiler(Technology technology)
         var residentBytes = (InRows(perPe[P]) * inputBytesPerRow) + (perPe[P] * outputBytesPerRow);
         long bands = 1;
         var streamed = residentBytes > config.PeMemoryBytes;
+        var dominates = (chunks == 1 ? Dominance.SmallerLanesAndWays : Dominance.None) | (streamed ? Dominance.None : Dominance.SmallerPeFactors);
         if (streamed)
         {
             var minBand = 2 * ((InRows(1) * inputBytesPerRow) + outputBytesPerRow);
             if (minBand > config.PeMemoryBytes)
             {
-                return Fail(InfeasibilityLevel.PeMemory, minBand, config.PeMemoryBytes, "B", "smallest activation band (double-buffered)");
+                return Fail(InfeasibilityLevel.PeMemory, minBand, config.PeMemoryBytes, "B", "smallest activation band (double-buffered)") with { Dominates = dominates | Dominance.SmallerPeFactors };
             }
 
             // 2*(in(rows)+out(rows)) <= capacity, with in(rows) <= (rows-1)*stride*bpr + kernelRows*bpr.
@@ -257,22 +360,33 @@ public sealed class MappingCompiler(Technology technology)
             variantDims++;
         }
 
+        // Uneven edges are either peeled into code variants of their own (2^k for k peeled dimensions, capped)
+        // or predicated: one variant masks the idle units of the edge, the mask being a field of the loop's
+        // header. Both run the edge at the busiest core's pace, so they differ only in program size; the
+        // compiler takes the smaller program (ties: predicated).
         var p = t.Program;
         var loops = 1 + CountAbove1(requiredTiles, chunks, steps[G], steps[K], steps[P], steps[Q]);
-        var variants = Math.Min(p.MaxVariants, 1L << Math.Min(variantDims, 20));
         // Kernel taps of a weighted layer are unrolled in every variant: each tap has its own address offset
         // pattern. Pooling windows reduce in a loop.
         var taps = shape.HasWeights ? CeilDiv(extent[RS], innerFactor[RS]) : 1;
-        long Entries(long unroll) => p.PrologueInstructions + (loops * p.LoopInstructions) + (variants * (p.VariantBodyInstructions + taps + (2 * unroll)));
-        if (Entries(1) > config.InstructionMemoryEntries)
+        long Entries(long unroll, int peeled)
         {
-            return Fail(InfeasibilityLevel.InstructionMemory, Entries(1), config.InstructionMemoryEntries, "entries",
-                $"smallest program ({variants} code variants, {loops} loops)");
+            var variants = Math.Min(p.MaxVariants, 1L << Math.Min(peeled, 20));
+            return p.PrologueInstructions + (loops * p.LoopInstructions) + (variants * (p.VariantBodyInstructions + taps + (2 * unroll)));
+        }
+
+        var peeledDims = Entries(1, variantDims) < Entries(1, 0) ? variantDims : 0;
+        var codeVariants = Math.Min(p.MaxVariants, 1L << Math.Min(peeledDims, 20));
+        if (Entries(1, peeledDims) > config.InstructionMemoryEntries)
+        {
+            return Fail(InfeasibilityLevel.InstructionMemory, Entries(1, peeledDims), config.InstructionMemoryEntries, "entries",
+                $"smallest program ({codeVariants} code variants, {loops} loops)") with
+            { Dominates = dominates };
         }
 
         // Unroll as many passes as the instruction memory holds (entries grow linearly with the unroll).
-        var spareEntries = config.InstructionMemoryEntries - Entries(1);
-        var unrollFactor = Math.Min(passes, 1 + (spareEntries / (2 * variants)));
+        var spareEntries = config.InstructionMemoryEntries - Entries(1, peeledDims);
+        var unrollFactor = Math.Min(passes, 1 + (spareEntries / (2 * codeVariants)));
 
         // DRAM traffic: weights are streamed per inference; activations only when they do not stay on chip.
         var weightBytes = weightsResident ? 0 : shape.WeightElements * bytesW;
@@ -296,31 +410,41 @@ public sealed class MappingCompiler(Technology technology)
 
         // On-chip feeds: PE memory serves input windows (re-read per output-channel group) and partial sums;
         // core memory re-streams weights per pixel group unless the core's share stays in staging.
-        var inRowsCore = InRows(perCore[P]);
-        var inColsCore = Math.Min(((perCore[Q] - 1) * shape.StrideWidth) + kernelCols, shape.InputWidth);
-        var coreInputBytes = perCore[G] * perCore[C] * inRowsCore * inColsCore * bytesA * operands * steps[K];
-        var readers = spatial.Cores == LoopDimension.OutputChannels ? 1 : config.Cores; // cores on K share one broadcast
-        var psumBytes = chunks > 1 ? perCore[G] * perCore[K] * perCore[P] * perCore[Q] * t.BytesPerPartialSum * 2 * (chunks - 1) : 0;
-        var peMemoryCycles = CeilDiv((readers * coreInputBytes) + (config.Cores * psumBytes), t.Memory.PeMemoryBytesPerCycle);
+        // The PE memory multicasts to its cores: one read serves every core whose window holds the word, so it
+        // streams the PE's input window (halo rows once) per output-channel lane group, and the PE's partial
+        // sums, whatever the number of cores and however they split the work. Idle cores read nothing, and a
+        // core more never adds PE-memory traffic.
+        var inColsPe = Math.Min(((perPe[Q] - 1) * shape.StrideWidth) + kernelCols, shape.InputWidth);
+        var peInputBytes = perPe[G] * perPe[C] * InRows(perPe[P]) * inColsPe * bytesA * operands * steps[K];
+        var psumBytes = chunks > 1 ? perPe[G] * perPe[K] * perPe[P] * perPe[Q] * t.BytesPerPartialSum * 2 * (chunks - 1) : 0;
+        var peMemoryCycles = CeilDiv(peInputBytes + psumBytes, t.Memory.PeMemoryBytesPerCycle);
         var coreReadBytes = coreWeights * 2 <= config.ParameterMemoryBytes ? coreWeights : coreWeights * steps[P] * steps[Q];
         var coreMemoryCycles = CeilDiv(coreReadBytes, t.Memory.CoreMemoryBytesPerCycle);
         var onChipCycles = Math.Max(peMemoryCycles, coreMemoryCycles);
 
         var bytesPerCycle = t.DramBytesPerCycle(config.IoBandwidthGBps);
-        var lowerBound = Math.Max(Math.Max(computeSteps, onChipCycles), (long)((readBytes + writeBytes) / bytesPerCycle)) + t.Overheads.LayerSetupCycles;
+        // What every tile count pays at least (CycleModel): each tile's issue and pipeline fill on top of the
+        // busiest core's work, or the link streaming every byte plus the exposed fill and drain latencies;
+        // and the layer setup and loop overheads.
+        var o = t.Overheads;
+        var latency = t.Memory.DramLatencyCycles;
+        var busyBound = Math.Max(computeSteps, onChipCycles) + o.TileIssueCycles + o.PipelineDepthCycles;
+        var linkBound = ((readBytes + writeBytes) / bytesPerCycle) + (readBytes > 0 ? latency : 0) + (writeBytes > 0 ? latency : 0);
+        var passBound = CeilDiv(passes, unrollFactor) * o.PassIssueCycles;
+        var lowerBound = (long)Math.Floor(Math.Max(busyBound, linkBound)) + o.LayerSetupCycles + passBound;
         if (lowerBound >= bestCycles)
         {
-            return default; // valid, but cannot beat the best mapping found so far
+            return new Outcome(null, null, dominates); // valid, but cannot beat the best mapping found so far
         }
 
-        // DMA tile counts: every power of two from what capacity requires up to a fixed cap, so that more
-        // memory only adds candidates. Cost is unimodal in the tile count (overlap gains fall as 1/n, issue
+        // DMA tile counts: every power of two from what capacity requires up to a cap that depends on the
+        // layer alone (not on how fast this mapping computes), so that more memory or units only add candidates. Cost is unimodal in the tile count (overlap gains fall as 1/n, issue
         // overheads grow as n), so the walk stops once it has risen twice in a row.
         LayerSchedule? bestSchedule = null;
         LayerTiming bestTiming = default;
         long previous = long.MaxValue;
         var rises = 0;
-        var maxTiles = Math.Max(requiredTiles, Math.Min(computeSteps, MaxTiles));
+        var maxTiles = Math.Max(requiredTiles, Math.Min(shape.Macs, Mapspace.MaxTiles));
         for (var tiles = requiredTiles; tiles <= maxTiles && rises < 2; tiles *= 2)
         {
             var tile = Split(computeSteps, onChipCycles, readBytes, writeBytes, tiles);
@@ -337,17 +461,18 @@ public sealed class MappingCompiler(Technology technology)
 
         if (bestSchedule is not { } chosen)
         {
-            return default;
+            return new Outcome(null, null, dominates);
         }
 
         // Only the winner of this spatial mapping is materialized: the mapspace is walked allocation-free.
-        var temporal = new TemporalMapping((int)chunk, bands, weightTiles, chosen.Tiles, unrollFactor, Entries(unrollFactor));
+        var temporal = new TemporalMapping((int)chunk, bands, weightTiles, chosen.Tiles, unrollFactor, Entries(unrollFactor, peeledDims), variantDims - peeledDims, peeledDims);
         var best = new MappedLayer(layer.Name, shape, layer.Repeat, spatial, temporal, chosen, bestTiming);
-        return new Outcome(best, null);
+        return new Outcome(best, null, dominates);
     }
 
+    // A failure before the activation band is known: a staging level too small, which fewer PEs cannot fix.
     private static Outcome Fail(InfeasibilityLevel level, double needed, double available, string unit, string what) =>
-        new(null, new Failure(level, needed, available, unit, what));
+        new(null, new Failure(level, needed, available, unit, what), Dominance.SmallerPeFactors);
 
     /// <summary>
     /// Every tile gets an equal (fractional) share: a remainder piled onto one edge tile would make the
