@@ -96,7 +96,13 @@ public sealed class StoreUpgradeCommandTests : IDisposable
 
         var continued = Trials(db);
         Assert.Equal(Enumerable.Range(0, trials), continued.Select(t => t.Number));
-        Assert.Equal(Fingerprint(Trials(reference)), Fingerprint(continued));
+        // The fixture's outcomes were computed by the model of its day. Since the mapspace became complete
+        // (issue 8) a fresh run evaluates some of the same points differently, and evolution's later children
+        // follow the outcomes, so only what does not depend on the model is compared with the fresh run: the
+        // first batch (the seeded initial population). The replayed trials are checked against the fixture's
+        // JSON below.
+        const int firstBatch = 8;
+        Assert.Equal(Fingerprint(Trials(reference)).Take(firstBatch).Select(Points), Fingerprint(continued).Take(firstBatch).Select(Points));
 
         // The upgraded file still prints the schema-1 trials as schema 1 did; the new ones carry their numbers.
         var json = Lines((await CliRunner.Run("trials", db, "--format", "json")).Out);
@@ -183,7 +189,11 @@ public sealed class StoreUpgradeCommandTests : IDisposable
         return store.LoadTrials(store.FindStudy(StoreFixtures.V1Study)!.Id);
     }
 
+    // Number, batch and parameters of a fingerprint line: the point, not what the model made of it.
+    private static string Points(string fingerprint) => string.Join("|", fingerprint.Split('|').Take(3));
+
     /// <summary>Everything but wall-clock timings and the rendered message (the reference run's trials carry numbers).</summary>
+
     private static IEnumerable<string> Fingerprint(IEnumerable<TrialRecord> trials) =>
         trials.Select(t => string.Join(
             "|",

@@ -56,7 +56,7 @@ public sealed class MonotonicityTests
     }
 
     // Every parameter stepped up once per random point: 10 neighbours x 11 networks per case.
-    [Property(MaxTest = 60)]
+    [Property(MaxTest = 100)]
     public Property One_grid_step_up_in_any_parameter_never_slows_a_layer_nor_breaks_feasibility() =>
         Prop.ForAll(DesignGenerators.Config.ToArbitrary(), config =>
         {

@@ -60,7 +60,11 @@ public sealed class TrialEvaluatorTests
             }
         }
 
-        Assert.Equal(3, seen.Count); // completed, over budget, not compilable
+        // Completed and over budget; since the mapspace may leave units idle (issue 8) this space's points
+        // always compile once within the budget (only a PE memory too small for one output row fails, and
+        // none of these does), so a compile-stage verdict, when there is one, is checked in the loop above.
+        Assert.Contains((TrialStatus.Completed, (InfeasibilityStage?)null), seen);
+        Assert.Contains((TrialStatus.Infeasible, InfeasibilityStage.Area), seen);
     }
 
     [Fact]
