@@ -77,9 +77,9 @@ public sealed class MappingCompilerTests
     {
         // The optimizers need infeasibility that the area check cannot predict (DESIGN §4): among uniform
         // points within 6.8 mm², at least 10% must fail to compile. Since the mapspace may leave lanes idle and
-        // predicates uneven edges, the staging, core and instruction memories of the default grid always hold
-        // the smallest mapping (one lane, one channel chunk, one code variant); what remains is the PE memory,
-        // which must hold a band of one output row of the PE's share of the layer.
+        // predicates uneven edges, the staging, core and instruction memories of the default grid nearly always
+        // hold the smallest mapping (one lane, one channel chunk, one code variant); what remains is mostly the
+        // PE memory, which must hold a band of one output row of the PE's share of the layer.
         var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
         var evaluator = new DesignEvaluator(ReferenceLayers.Technology, catalog.ResolveSet("all"));
         var area = new Apollo.Simulator.Area.AreaModel(ReferenceLayers.Technology);

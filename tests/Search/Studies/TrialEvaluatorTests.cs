@@ -60,9 +60,8 @@ public sealed class TrialEvaluatorTests
             }
         }
 
-        // Completed and over budget; since the mapspace may leave units idle (issue 8) this space's points
-        // always compile once within the budget (only a PE memory too small for one output row fails, and
-        // none of these does), so a compile-stage verdict, when there is one, is checked in the loop above.
+        // Completed and over budget; since the mapspace may leave units idle (issue 8) these 80 points all
+        // compile once within the budget, so a compile-stage verdict, when there is one, is checked above.
         Assert.Contains((TrialStatus.Completed, (InfeasibilityStage?)null), seen);
         Assert.Contains((TrialStatus.Infeasible, InfeasibilityStage.Area), seen);
     }
