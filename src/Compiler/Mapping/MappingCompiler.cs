@@ -131,6 +131,13 @@ public sealed class MappingCompiler(Technology technology)
 
         Span<int> factors = stackalloc int[capacity];
         var idleListed = false;
+        // Every mapping pays the layer setup, one loop iteration and one tile's issue and pipeline fill, and
+        // streams the weights over the link at least once (CycleModel), whatever its spatial factors.
+        var o = technology.Overheads;
+        var fixedCycles = o.LayerSetupCycles + o.PassIssueCycles;
+        var tileCycles = o.TileIssueCycles + o.PipelineDepthCycles;
+        var weightBytes = s.WeightsResident ? 0 : s.Space.Shape.WeightElements * technology.BytesPerWeight;
+        var linkCycles = weightBytes == 0 ? 0 : (long)Math.Floor((weightBytes / technology.DramBytesPerCycle(s.Config.IoBandwidthGBps)) + technology.Memory.DramLatencyCycles);
         var dominated = Dominance.All;
         var prunes = level switch
         {
@@ -138,7 +145,6 @@ public sealed class MappingCompiler(Technology technology)
             > (int)SpatialLevel.Cores => Dominance.SmallerLanesAndWays,
             _ => Dominance.None,
         };
-        var setup = technology.Overheads.LayerSetupCycles;
         foreach (var dimension in dims)
         {
             var d = (int)dimension;
@@ -152,7 +158,7 @@ public sealed class MappingCompiler(Technology technology)
             for (var i = 0; i < count; i++)
             {
                 s.Factor[d] = outer * factors[i];
-                if (ComputeBound(ref s, remaining) + setup >= s.BestCycles)
+                if (Math.Max(ComputeBound(ref s, remaining) + tileCycles, linkCycles) + fixedCycles >= s.BestCycles)
                 {
                     break;
                 }
