@@ -140,6 +140,31 @@ public sealed class WeightCachePlanTests
                 .Label($"{workload.Name}: {w.Cycles} cycles, {w.DramBytes} B");
         });
 
+    [Property(MaxTest = 150)]
+    public Property More_core_memory_never_makes_a_network_slower() =>
+        Prop.ForAll(DesignGenerators.ModestConfig.ToArbitrary(), Gen.Choose(0, Shipped.Count - 1).ToArbitrary(), (config, index) =>
+        {
+            // Pinning must never take working memory from a layer that streams: more core memory pins more
+            // layers (faster) and leaves the streaming ones at least the reserve they had.
+            var workload = Shipped[index];
+            var grown = DesignGenerators.Grow(config, TemplateParameters.CoreMemory);
+            if (grown is null || workload.Name is "unet" or "rnnt_encoder" or "deeplabv3_mobilenet_v3_large")
+            {
+                return true.Label("not applicable");
+            }
+
+            var evaluator = new DesignEvaluator(Tech, [workload]);
+            var before = evaluator.Evaluate(config, null);
+            if (!before.IsFeasible)
+            {
+                return true.Label("infeasible");
+            }
+
+            var after = evaluator.Evaluate(grown, null);
+            return (after.IsFeasible && after.Workloads[0].Cycles <= before.Workloads[0].Cycles)
+                .Label($"{workload.Name}: {before.Workloads[0].Cycles} -> {(after.IsFeasible ? after.Workloads[0].Cycles : -1)}");
+        });
+
     [Fact]
     public void Golden_fixed_costs_of_an_inference()
     {
