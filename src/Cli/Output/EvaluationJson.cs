@@ -33,6 +33,8 @@ public static class EvaluationJson
             {
                 ["name"] = w.Workload,
                 ["weights_resident"] = w.WeightsResident,
+                ["pinned_weight_bytes"] = w.PinnedWeightBytes,
+                ["fixed_cycles"] = w.FixedCycles,
                 ["latency_ms"] = w.LatencySeconds * 1e3,
                 ["throughput_per_s"] = w.ThroughputPerSecond,
                 ["cycles"] = w.Cycles,
@@ -93,6 +95,7 @@ public static class EvaluationJson
         ["name"] = l.Name,
         ["op"] = Snake(l.Shape.Op.ToString()),
         ["repeat"] = l.Repeat,
+        ["weights_resident"] = l.WeightsResident,
         ["macs"] = l.Shape.Macs,
         ["cycles"] = l.Timing.TotalCycles,
         ["compute_cycles"] = l.Timing.ComputeCycles,

@@ -47,7 +47,7 @@ public static class EvaluationTable
                     F(w.ThroughputPerSecond, "F1"),
                     F(w.Utilization * 100, "F1") + "%",
                     F(w.DramBytes / 1e6, "F2"),
-                    w.WeightsResident ? "resident" : "streamed",
+                    w.WeightsResident ? "resident" : w.PinnedWeightBytes > 0 ? "partial" : "streamed",
                     speedups.TryGetValue(w.Workload, out var s) ? F(s, "F3") : "-");
             }
 
@@ -63,7 +63,7 @@ public static class EvaluationTable
                     .AddColumn(new TableColumn("cycles").RightAligned()).AddColumn(new TableColumn("compute").RightAligned())
                     .AddColumn(new TableColumn("mem stall").RightAligned()).AddColumn(new TableColumn("overhead").RightAligned())
                     .AddColumn(new TableColumn("util").RightAligned()).AddColumn(new TableColumn("DRAM B").RightAligned())
-                    .AddColumn("mapping (cols/rows/cores/lanes/ways; tiles)");
+                    .AddColumn("weights").AddColumn("mapping (cols/rows/cores/lanes/ways; tiles)");
                 foreach (var l in w.Layers)
                 {
                     var m = l.Spatial;
@@ -77,6 +77,7 @@ public static class EvaluationTable
                         F(l.Timing.OverheadCycles, "N0"),
                         F(l.Timing.Utilization * 100, "F1") + "%",
                         F(l.Timing.DramBytes, "N0"),
+                        !l.Shape.HasWeights ? "-" : l.WeightsResident ? "pinned" : "streamed",
                         Markup.Escape($"{m.PeColumns}/{m.PeRows}/{m.Cores}/{m.Lanes}/{m.MacWays}; {l.Temporal.Tiles}"));
                 }
 

@@ -32,6 +32,8 @@ public readonly record struct SpatialMapping(
 public sealed record TemporalMapping(int ChannelChunk, long Bands, long WeightTiles, long Tiles, long Unroll, long ProgramEntries);
 
 /// <summary>A layer's chosen mapping, the schedule it induces and the simulated timing.</summary>
+/// <remarks><c>WeightsResident</c>: the layer's weights stay pinned on chip between inferences and stream no
+/// DRAM bytes (set by the evaluator's weight-cache plan).</remarks>
 public sealed record MappedLayer(
     string Name,
     LayerShape Shape,
@@ -39,4 +41,5 @@ public sealed record MappedLayer(
     SpatialMapping Spatial,
     TemporalMapping Temporal,
     LayerSchedule Schedule,
-    LayerTiming Timing);
+    LayerTiming Timing,
+    bool WeightsResident = false);

@@ -17,19 +17,29 @@ public sealed record AreaConstants(
     double IoPhyMm2PerGbps,
     double ChipOverheadMm2);
 
-/// <summary>On-chip bandwidths and the DRAM latency, per cycle.</summary>
+/// <summary>On-chip bandwidths, the DRAM link's latency and burst behaviour, and the weight-caching reserve.</summary>
+/// <param name="PeMemoryBytesPerCycle">Read port of a PE memory.</param>
+/// <param name="CoreMemoryBytesPerCycle">Core memory to parameter staging.</param>
+/// <param name="DramLatencyCycles">Round trip of a DMA transfer that starts from an idle link.</param>
+/// <param name="WeightStreamBufferBytes">Per core: the share of core memory never used to pin weights while
+/// some layer still streams its weights (the DMA double buffer of the streamed weights).</param>
+/// <param name="DmaBurstBytes">The link moves whole bursts: a transfer of b bytes occupies ceil(b / burst) bursts.</param>
+/// <param name="DmaTransferCycles">Link time every DMA transfer pays on top of its bursts (descriptor, page open).</param>
 public sealed record MemoryConstants(
     int PeMemoryBytesPerCycle,
     int CoreMemoryBytesPerCycle,
     int DramLatencyCycles,
-    double ResidentWeightFraction);
+    long WeightStreamBufferBytes,
+    int DmaBurstBytes,
+    int DmaTransferCycles);
 
 /// <summary>Fixed costs the cycle model charges on top of compute and data movement.</summary>
 public sealed record OverheadConstants(
     int TileIssueCycles,
     int PassIssueCycles,
     int PipelineDepthCycles,
-    int LayerSetupCycles);
+    int LayerSetupCycles,
+    int InvocationCycles);
 
 /// <summary>How the compiler sizes a layer program (in instruction-memory entries).</summary>
 public sealed record ProgramConstants(
@@ -55,6 +65,21 @@ public sealed record Technology(
     /// <summary>DRAM bytes per clock cycle for a link of <paramref name="gigabytesPerSecond"/>.</summary>
     public double DramBytesPerCycle(double gigabytesPerSecond) => gigabytesPerSecond / ClockGhz;
 
+    /// <summary>
+    /// Link cycles one DMA transfer of <paramref name="bytes"/> occupies: whole bursts plus the per-transfer
+    /// cost (0 for no transfer). Short transfers pay for the burst they round up to.
+    /// </summary>
+    public double LinkCycles(double bytes, double gigabytesPerSecond)
+    {
+        if (bytes <= 0)
+        {
+            return 0;
+        }
+
+        var burst = Memory.DmaBurstBytes;
+        return (Math.Ceiling((bytes / burst) - 1e-9) * burst / DramBytesPerCycle(gigabytesPerSecond)) + Memory.DmaTransferCycles;
+    }
+
     /// <summary>Loads a technology file; every field is required so that no constant hides in code.</summary>
     public static Technology Load(string path)
     {
@@ -66,9 +91,10 @@ public sealed record Technology(
             "instruction_memory_mm2_per_mib", "macro_overhead_mm2", "pe_control_mm2", "core_control_mm2", "noc_mm2_per_pe",
             "io_phy_base_mm2", "io_phy_mm2_per_gbps", "chip_overhead_mm2");
         var memory = root.Get("memory");
-        memory.RejectUnknownKeys("pe_memory_bytes_per_cycle", "core_memory_bytes_per_cycle", "dram_latency_cycles", "resident_weight_fraction");
+        memory.RejectUnknownKeys("pe_memory_bytes_per_cycle", "core_memory_bytes_per_cycle", "dram_latency_cycles", "weight_stream_buffer_bytes",
+            "dma_burst_bytes", "dma_transfer_cycles");
         var overheads = root.Get("overheads");
-        overheads.RejectUnknownKeys("tile_issue_cycles", "pass_issue_cycles", "pipeline_depth_cycles", "layer_setup_cycles");
+        overheads.RejectUnknownKeys("tile_issue_cycles", "pass_issue_cycles", "pipeline_depth_cycles", "layer_setup_cycles", "invocation_cycles");
         var program = root.Get("program");
         program.RejectUnknownKeys("prologue_instructions", "loop_instructions", "variant_body_instructions", "max_variants");
 
@@ -97,12 +123,15 @@ public sealed record Technology(
                 memory.Get("pe_memory_bytes_per_cycle").AsInt(1, 1 << 16),
                 memory.Get("core_memory_bytes_per_cycle").AsInt(1, 1 << 16),
                 memory.Get("dram_latency_cycles").AsInt(0, 1_000_000),
-                memory.Get("resident_weight_fraction").AsDouble(0, 1)),
+                memory.Get("weight_stream_buffer_bytes").AsInt(0, 1 << 30),
+                memory.Get("dma_burst_bytes").AsInt(1, 1 << 16),
+                memory.Get("dma_transfer_cycles").AsInt(0, 1_000_000)),
             new OverheadConstants(
                 Cycles(overheads.Get("tile_issue_cycles")),
                 Cycles(overheads.Get("pass_issue_cycles")),
                 Cycles(overheads.Get("pipeline_depth_cycles")),
-                Cycles(overheads.Get("layer_setup_cycles"))),
+                Cycles(overheads.Get("layer_setup_cycles")),
+                overheads.Get("invocation_cycles").AsInt(0, 100_000_000)),
             new ProgramConstants(
                 program.Get("prologue_instructions").AsInt(0, 1 << 16),
                 program.Get("loop_instructions").AsInt(0, 1 << 16),
