@@ -1,6 +1,7 @@
 using Apollo.Compiler.Mapping;
 using Apollo.Compiler.Workloads;
 using Apollo.Simulator.Area;
+using Apollo.Simulator.Energy;
 using Apollo.Simulator.Template;
 
 namespace Apollo.Compiler.Evaluation;
@@ -14,7 +15,22 @@ public sealed record WorkloadPerformance(
     double ThroughputPerSecond,
     long DramBytes,
     double Utilization,
-    IReadOnlyList<MappedLayer> Layers);
+    IReadOnlyList<MappedLayer> Layers,
+    WorkloadEnergy Energy)
+{
+    /// <summary>Energy per inference, in joules (dynamic energy of every layer plus leakage over the latency).</summary>
+    public double EnergyJoules => Energy.Breakdown.TotalJoules;
+
+    /// <summary>Average power over one inference, in watts: energy / latency.</summary>
+    public double PowerWatts => EnergyJoules / LatencySeconds;
+}
+
+/// <summary>
+/// Energy of one inference of a workload: the network's breakdown by action class (leakage over the whole
+/// latency) and, parallel to <see cref="WorkloadPerformance.Layers"/>, each layer's energy including its
+/// repeats and the leakage over its own cycles.
+/// </summary>
+public sealed record WorkloadEnergy(EnergyBreakdown Breakdown, IReadOnlyList<double> LayerJoules);
 
 /// <summary>The verdict on a design point: area, per-workload performance, or why it cannot be built.</summary>
 public sealed record DesignEvaluation(
@@ -37,6 +53,7 @@ public sealed class DesignEvaluator
     private readonly Technology _technology;
     private readonly AreaModel _area;
     private readonly MappingCompiler _compiler;
+    private readonly EnergyModel _energy;
 
     public DesignEvaluator(Technology technology, IReadOnlyList<Workload> workloads)
     {
@@ -48,6 +65,7 @@ public sealed class DesignEvaluator
         _technology = technology;
         _area = new AreaModel(technology);
         _compiler = new MappingCompiler(technology);
+        _energy = new EnergyModel(technology);
         Workloads = workloads;
     }
 
@@ -101,10 +119,28 @@ public sealed class DesignEvaluator
 
             var seconds = cycles / (_technology.ClockGhz * 1e9);
             var utilization = busyMacs / ((double)cycles * config.PeakMacsPerCycle(_technology));
-            results.Add(new WorkloadPerformance(workload.Name, resident, cycles, seconds, 1.0 / seconds, dram, utilization, layers));
+            results.Add(new WorkloadPerformance(workload.Name, resident, cycles, seconds, 1.0 / seconds, dram, utilization, layers,
+                Energy(config, area.TotalMm2, layers, resident, seconds)));
         }
 
         return new DesignEvaluation(config, area, results, null);
+    }
+
+    /// <summary>Prices every layer's action counts; leakage runs over each layer's time and, for the network, over the whole latency.</summary>
+    private WorkloadEnergy Energy(AcceleratorConfig config, double areaMm2, IReadOnlyList<MappedLayer> layers, bool resident, double seconds)
+    {
+        var total = ActionCounts.Zero;
+        var perLayer = new double[layers.Count];
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            var counts = LayerActions.Count(layer, config, _technology, weightsStreamed: !resident) * layer.Repeat;
+            var layerSeconds = layer.Timing.TotalCycles * layer.Repeat / (_technology.ClockGhz * 1e9);
+            perLayer[i] = _energy.Estimate(counts, config, areaMm2, layerSeconds).TotalJoules;
+            total += counts;
+        }
+
+        return new WorkloadEnergy(_energy.Estimate(total, config, areaMm2, seconds), perLayer);
     }
 
     /// <summary>Bytes of weights of a network (a repeated layer's weights are stored once).</summary>
