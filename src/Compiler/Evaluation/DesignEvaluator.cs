@@ -86,6 +86,7 @@ public sealed class DesignEvaluator
         var compiled = new Dictionary<(LayerShape, bool), LayerCompilation>();
         var residentCapacity = _technology.Memory.ResidentWeightFraction * config.TotalCores * config.CoreMemoryBytes;
         var results = new List<WorkloadPerformance>(Workloads.Count);
+        var prices = _energy.Prices(config);
         foreach (var workload in Workloads)
         {
             // Parameter caching: a network whose weights fit in the reserved share of all core memories
@@ -120,27 +121,27 @@ public sealed class DesignEvaluator
             var seconds = cycles / (_technology.ClockGhz * 1e9);
             var utilization = busyMacs / ((double)cycles * config.PeakMacsPerCycle(_technology));
             results.Add(new WorkloadPerformance(workload.Name, resident, cycles, seconds, 1.0 / seconds, dram, utilization, layers,
-                Energy(config, area.TotalMm2, layers, resident, seconds)));
+                Energy(prices, area.TotalMm2, layers, resident, seconds, config)));
         }
 
         return new DesignEvaluation(config, area, results, null);
     }
 
     /// <summary>Prices every layer's action counts; leakage runs over each layer's time and, for the network, over the whole latency.</summary>
-    private WorkloadEnergy Energy(AcceleratorConfig config, double areaMm2, IReadOnlyList<MappedLayer> layers, bool resident, double seconds)
+    private WorkloadEnergy Energy(EnergyPrices prices, double areaMm2, IReadOnlyList<MappedLayer> layers, bool resident, double seconds, AcceleratorConfig config)
     {
-        var total = ActionCounts.Zero;
+        var total = default(ActionCounts);
         var perLayer = new double[layers.Count];
         for (var i = 0; i < layers.Count; i++)
         {
             var layer = layers[i];
             var counts = LayerActions.Count(layer, config, _technology, weightsStreamed: !resident) * layer.Repeat;
             var layerSeconds = layer.Timing.TotalCycles * layer.Repeat / (_technology.ClockGhz * 1e9);
-            perLayer[i] = _energy.Estimate(counts, config, areaMm2, layerSeconds).TotalJoules;
+            perLayer[i] = prices.DynamicJoules(counts) + _energy.Leakage(areaMm2, layerSeconds);
             total += counts;
         }
 
-        return new WorkloadEnergy(_energy.Estimate(total, config, areaMm2, seconds), perLayer);
+        return new WorkloadEnergy(_energy.Estimate(total, prices, areaMm2, seconds), perLayer);
     }
 
     /// <summary>Bytes of weights of a network (a repeated layer's weights are stored once).</summary>

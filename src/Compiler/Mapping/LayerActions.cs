@@ -31,10 +31,14 @@ public static class LayerActions
     {
         var shape = layer.Shape;
         var t = technology;
-        var (extent, peFactor, arrayFactor, innerFactor) = Factors(layer, config, t);
-        var perPe = new long[Dims];
-        var perCore = new long[Dims];
-        var steps = new long[Dims];
+        Span<long> extent = stackalloc long[Dims];
+        Span<long> peFactor = stackalloc long[Dims];
+        Span<long> arrayFactor = stackalloc long[Dims];
+        Span<long> innerFactor = stackalloc long[Dims];
+        Factors(layer, config, t, extent, peFactor, arrayFactor, innerFactor);
+        Span<long> perPe = stackalloc long[Dims];
+        Span<long> perCore = stackalloc long[Dims];
+        Span<long> steps = stackalloc long[Dims];
         for (var d = 0; d < Dims; d++)
         {
             perPe[d] = CeilDiv(extent[d], peFactor[d]);
@@ -115,20 +119,20 @@ public static class LayerActions
     /// Loop extents and the spatial factors per dimension: PE array, PE array × cores, and lanes × MAC ways
     /// inside a core. Each spatial level partitions its one dimension by the level's full size.
     /// </summary>
-    private static (long[] Extent, long[] Pe, long[] Array, long[] Inner) Factors(MappedLayer layer, AcceleratorConfig config, Technology technology)
+    private static void Factors(MappedLayer layer, AcceleratorConfig config, Technology technology, Span<long> extent, Span<long> pe, Span<long> array, Span<long> inner)
     {
         var shape = layer.Shape;
-        long[] extent = [shape.Groups, shape.OutputChannels, shape.InputChannels, shape.OutputHeight, shape.OutputWidth, (long)shape.KernelHeight * shape.KernelWidth];
-        long[] pe = [1, 1, 1, 1, 1, 1];
-        long[] inner = [1, 1, 1, 1, 1, 1];
+        ReadOnlySpan<long> loops = [shape.Groups, shape.OutputChannels, shape.InputChannels, shape.OutputHeight, shape.OutputWidth, (long)shape.KernelHeight * shape.KernelWidth];
+        loops.CopyTo(extent); // in LoopDimension order
+        pe.Fill(1);
+        inner.Fill(1);
         var spatial = layer.Spatial;
         pe[(int)spatial.PeColumns] *= config.PeX;
         pe[(int)spatial.PeRows] *= config.PeY;
-        var array = (long[])pe.Clone();
+        pe.CopyTo(array);
         array[(int)spatial.Cores] *= config.Cores;
         inner[(int)spatial.Lanes] *= config.Lanes;
         inner[(int)spatial.MacWays] *= technology.MacWays;
-        return (extent, pe, array, inner);
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;

@@ -15,7 +15,7 @@ public readonly record struct MemoryTraffic(double ReadBytes, double WriteBytes)
 /// memory level, DRAM bytes, and byte-hops on the NoC. Counts are doubles because repeats and averages
 /// need not be whole; every count is non-negative.
 /// </summary>
-public sealed record ActionCounts(
+public readonly record struct ActionCounts(
     double Macs,
     MemoryTraffic PeMemory,
     MemoryTraffic CoreMemory,
@@ -25,8 +25,6 @@ public sealed record ActionCounts(
     double DramBytes,
     double NocByteHops)
 {
-    public static ActionCounts Zero { get; } = new(0, default, default, default, default, default, 0, 0);
-
     public static ActionCounts operator +(ActionCounts a, ActionCounts b) => new(
         a.Macs + b.Macs, a.PeMemory + b.PeMemory, a.CoreMemory + b.CoreMemory, a.ParameterStaging + b.ParameterStaging,
         a.ActivationStaging + b.ActivationStaging, a.InstructionMemory + b.InstructionMemory, a.DramBytes + b.DramBytes, a.NocByteHops + b.NocByteHops);
@@ -53,6 +51,44 @@ public sealed record EnergyBreakdown(
 }
 
 /// <summary>
+/// Energy per action at one design point's memory sizes, in pJ (per MAC, per SRAM byte read/written, per DRAM
+/// byte, per NoC byte-hop). Computed once per design point so that pricing a layer is a few multiply-adds.
+/// </summary>
+public sealed record EnergyPrices(
+    double MacPj,
+    SramEnergy PeMemory,
+    SramEnergy CoreMemory,
+    SramEnergy ParameterStaging,
+    SramEnergy ActivationStaging,
+    SramEnergy InstructionMemory,
+    double DramPjPerByte,
+    double NocPjPerByteHop)
+{
+    private const double PicoJoule = 1e-12;
+
+    public double MacJoules(in ActionCounts c) => c.Macs * MacPj * PicoJoule;
+
+    public double PeMemoryJoules(in ActionCounts c) => Sram(c.PeMemory, PeMemory);
+
+    public double CoreMemoryJoules(in ActionCounts c) => Sram(c.CoreMemory, CoreMemory);
+
+    public double StagingJoules(in ActionCounts c) => Sram(c.ParameterStaging, ParameterStaging) + Sram(c.ActivationStaging, ActivationStaging);
+
+    public double InstructionMemoryJoules(in ActionCounts c) => Sram(c.InstructionMemory, InstructionMemory);
+
+    public double DramJoules(in ActionCounts c) => c.DramBytes * DramPjPerByte * PicoJoule;
+
+    public double NocJoules(in ActionCounts c) => c.NocByteHops * NocPjPerByteHop * PicoJoule;
+
+    /// <summary>Dynamic energy of <paramref name="c"/> in joules: the sum of the action classes of <see cref="EnergyBreakdown"/>.</summary>
+    public double DynamicJoules(in ActionCounts c) =>
+        MacJoules(c) + PeMemoryJoules(c) + CoreMemoryJoules(c) + StagingJoules(c) + InstructionMemoryJoules(c) + DramJoules(c) + NocJoules(c);
+
+    private static double Sram(MemoryTraffic traffic, SramEnergy energy) =>
+        ((traffic.ReadBytes * energy.ReadPjPerByte) + (traffic.WriteBytes * energy.WritePjPerByte)) * PicoJoule;
+}
+
+/// <summary>
 /// The energy model (DESIGN §5), in the style of Accelergy (Wu, Emer, Sze, "Accelergy: an architecture-level
 /// energy estimation methodology for accelerator designs", ICCAD 2019): energy = Σ action count × energy per
 /// action, plus leakage power × area × time. Per-action energies come from the technology file; an SRAM byte
@@ -62,8 +98,6 @@ public sealed record EnergyBreakdown(
 /// </summary>
 public sealed class EnergyModel(Technology technology)
 {
-    private const double PicoJoule = 1e-12;
-
     /// <summary>Energy per byte, in pJ, of a macro of <paramref name="capacityBytes"/> whose energy is <paramref name="referencePj"/> at the reference capacity.</summary>
     public double SramPjPerByte(double referencePj, double capacityBytes)
     {
@@ -71,24 +105,38 @@ public sealed class EnergyModel(Technology technology)
         return referencePj * Math.Pow(Math.Max(capacityBytes, 1) / e.SramReferenceBytes, e.SramCapacityExponent);
     }
 
-    /// <summary>Energy of <paramref name="counts"/> on <paramref name="config"/> (whose memory sizes set the per-byte SRAM energies), with leakage over <paramref name="seconds"/> of a die of <paramref name="areaMm2"/>.</summary>
-    public EnergyBreakdown Estimate(ActionCounts counts, AcceleratorConfig config, double areaMm2, double seconds)
+    /// <summary>The prices of every action at the memory sizes of <paramref name="config"/>.</summary>
+    public EnergyPrices Prices(AcceleratorConfig config)
     {
         var e = technology.Energy;
-        double Sram(MemoryTraffic traffic, SramEnergy energy, double capacity) =>
-            ((traffic.ReadBytes * SramPjPerByte(energy.ReadPjPerByte, capacity)) + (traffic.WriteBytes * SramPjPerByte(energy.WritePjPerByte, capacity))) * PicoJoule;
+        SramEnergy At(SramEnergy reference, double capacity) =>
+            new(SramPjPerByte(reference.ReadPjPerByte, capacity), SramPjPerByte(reference.WritePjPerByte, capacity));
 
-        var staging = Sram(counts.ParameterStaging, e.Staging, config.ParameterMemoryBytes) + Sram(counts.ActivationStaging, e.Staging, config.ActivationMemoryBytes);
-        return new EnergyBreakdown(
-            counts.Macs * e.MacPj * PicoJoule,
-            Sram(counts.PeMemory, e.PeMemory, config.PeMemoryBytes),
-            Sram(counts.CoreMemory, e.CoreMemory, config.CoreMemoryBytes),
-            staging,
-            Sram(counts.InstructionMemory, e.InstructionMemory, (double)config.InstructionMemoryEntries * technology.InstructionBytes),
-            counts.DramBytes * 8 * e.DramPjPerBit * PicoJoule,
-            counts.NocByteHops * e.NocPjPerByteHop * PicoJoule,
-            Leakage(areaMm2, seconds));
+        return new EnergyPrices(
+            e.MacPj,
+            At(e.PeMemory, config.PeMemoryBytes),
+            At(e.CoreMemory, config.CoreMemoryBytes),
+            At(e.Staging, config.ParameterMemoryBytes),
+            At(e.Staging, config.ActivationMemoryBytes),
+            At(e.InstructionMemory, (double)config.InstructionMemoryEntries * technology.InstructionBytes),
+            8 * e.DramPjPerBit,
+            e.NocPjPerByteHop);
     }
+
+    /// <summary>Energy of <paramref name="counts"/> on <paramref name="config"/> (whose memory sizes set the per-byte SRAM energies), with leakage over <paramref name="seconds"/> of a die of <paramref name="areaMm2"/>.</summary>
+    public EnergyBreakdown Estimate(in ActionCounts counts, AcceleratorConfig config, double areaMm2, double seconds) =>
+        Estimate(counts, Prices(config), areaMm2, seconds);
+
+    /// <summary>Energy of <paramref name="counts"/> at <paramref name="prices"/>, with leakage over <paramref name="seconds"/> of a die of <paramref name="areaMm2"/>.</summary>
+    public EnergyBreakdown Estimate(in ActionCounts counts, EnergyPrices prices, double areaMm2, double seconds) => new(
+        prices.MacJoules(counts),
+        prices.PeMemoryJoules(counts),
+        prices.CoreMemoryJoules(counts),
+        prices.StagingJoules(counts),
+        prices.InstructionMemoryJoules(counts),
+        prices.DramJoules(counts),
+        prices.NocJoules(counts),
+        Leakage(areaMm2, seconds));
 
     /// <summary>Leakage energy of a die of <paramref name="areaMm2"/> powered for <paramref name="seconds"/>: W/mm² × mm² × s.</summary>
     public double Leakage(double areaMm2, double seconds) => technology.Energy.LeakageWattsPerMm2 * areaMm2 * seconds;
