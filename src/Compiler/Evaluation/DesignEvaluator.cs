@@ -27,8 +27,8 @@ public sealed record WorkloadPerformance(
 
 /// <summary>
 /// Energy of one inference of a workload: the network's breakdown by action class (leakage over the whole
-/// latency) and, parallel to <see cref="WorkloadPerformance.Layers"/>, each layer's energy including its
-/// repeats and the leakage over its own cycles.
+/// latency) and, parallel to <see cref="WorkloadPerformance.Layers"/>, the energy of one run of each layer
+/// (like the layer's cycles: a repeated layer costs repeat times this), leakage over its own cycles included.
 /// </summary>
 public sealed record WorkloadEnergy(EnergyBreakdown Breakdown, IReadOnlyList<double> LayerJoules);
 
@@ -135,10 +135,10 @@ public sealed class DesignEvaluator
         for (var i = 0; i < layers.Count; i++)
         {
             var layer = layers[i];
-            var counts = LayerActions.Count(layer, config, _technology, weightsStreamed: !resident) * layer.Repeat;
-            var layerSeconds = layer.Timing.TotalCycles * layer.Repeat / (_technology.ClockGhz * 1e9);
-            perLayer[i] = prices.DynamicJoules(counts) + _energy.Leakage(areaMm2, layerSeconds);
-            total += counts;
+            var counts = LayerActions.Count(layer, config, _technology, weightsStreamed: !resident);
+            var runSeconds = layer.Timing.TotalCycles / (_technology.ClockGhz * 1e9);
+            perLayer[i] = prices.DynamicJoules(counts) + _energy.Leakage(areaMm2, runSeconds);
+            total += counts * layer.Repeat;
         }
 
         return new WorkloadEnergy(_energy.Estimate(total, prices, areaMm2, seconds), perLayer);
