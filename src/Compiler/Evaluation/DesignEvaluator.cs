@@ -121,14 +121,18 @@ public sealed class DesignEvaluator
             var seconds = cycles / (_technology.ClockGhz * 1e9);
             var utilization = busyMacs / ((double)cycles * config.PeakMacsPerCycle(_technology));
             results.Add(new WorkloadPerformance(workload.Name, resident, cycles, seconds, 1.0 / seconds, dram, utilization, layers,
-                Energy(prices, area.TotalMm2, layers, resident, seconds, config)));
+                Energy(prices, area.TotalMm2, layers, resident, seconds, dram, config)));
         }
 
         return new DesignEvaluation(config, area, results, null);
     }
 
-    /// <summary>Prices every layer's action counts; leakage runs over each layer's time and, for the network, over the whole latency.</summary>
-    private WorkloadEnergy Energy(EnergyPrices prices, double areaMm2, IReadOnlyList<MappedLayer> layers, bool resident, double seconds, AcceleratorConfig config)
+    /// <summary>
+    /// Prices every layer's action counts; leakage runs over each layer's time and, for the network, over the
+    /// whole latency. DRAM bytes of the inference beyond its layers' (fixed costs such as the network's input
+    /// and output crossing the link) are priced as link and NoC traffic.
+    /// </summary>
+    private WorkloadEnergy Energy(EnergyPrices prices, double areaMm2, IReadOnlyList<MappedLayer> layers, bool resident, double seconds, long dramBytes, AcceleratorConfig config)
     {
         var total = default(ActionCounts);
         var perLayer = new double[layers.Count];
@@ -141,6 +145,8 @@ public sealed class DesignEvaluator
             total += counts * layer.Repeat;
         }
 
+        var fixedBytes = Math.Max(0, dramBytes - total.DramBytes);
+        total += new ActionCounts(0, default, default, default, default, default, fixedBytes, fixedBytes * LayerActions.AverageHops(config));
         return new WorkloadEnergy(_energy.Estimate(total, prices, areaMm2, seconds), perLayer);
     }
 

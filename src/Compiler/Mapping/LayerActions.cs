@@ -94,7 +94,7 @@ public static class LayerActions
         // are delivered to each PE that needs them (unicast per destination).
         var peWeights = shape.HasWeights ? (double)perPe[G] * perPe[K] * extent[C] * perPe[RS] * bytesW : 0;
         var weightsToPes = weightsFromDram > 0 ? pes * peWeights : 0;
-        var hops = 1 + ((config.PeX - 1 + config.PeY - 1) / 2.0);
+        var hops = AverageHops(config);
 
         // Instruction memory: the program is loaded once per layer into every core; each core fetches the
         // prologue, a variant body per DMA tile, the loop instructions per loop iteration and 2 per pass.
@@ -119,6 +119,9 @@ public static class LayerActions
     /// Loop extents and the spatial factors per dimension: PE array, PE array × cores, and lanes × MAC ways
     /// inside a core. Each spatial level partitions its one dimension by the level's full size.
     /// </summary>
+    /// <summary>Average NoC hops between the DRAM link and a PE: 1 + ((pe_x − 1) + (pe_y − 1)) / 2.</summary>
+    public static double AverageHops(AcceleratorConfig config) => 1 + ((config.PeX - 1 + config.PeY - 1) / 2.0);
+
     private static void Factors(MappedLayer layer, AcceleratorConfig config, Technology technology, Span<long> extent, Span<long> pe, Span<long> array, Span<long> inner)
     {
         var shape = layer.Shape;
