@@ -22,7 +22,30 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(json["feasible"]!.GetValue<bool>());
         Assert.Equal(11, json["workloads"]!.AsArray().Count);
         Assert.All(json["workloads"]!.AsArray(), w => Assert.Equal(1.0, w!["speedup"]!.GetValue<double>()));
+        Assert.All(json["workloads"]!.AsArray(), w =>
+        {
+            // Power is energy per inference over the latency; the breakdown adds up to the energy.
+            var energy = w!["energy_mj"]!.GetValue<double>();
+            Assert.Equal(energy / w["latency_ms"]!.GetValue<double>(), w["power_w"]!.GetValue<double>(), 9);
+            Assert.Equal(energy, w["energy_breakdown_mj"]!.AsObject().Sum(t => t.Value!.GetValue<double>()), 9);
+        });
         Assert.Null(json["infeasible"]);
+    }
+
+    [Fact]
+    public async Task Per_layer_json_gives_each_layer_its_energy()
+    {
+        var r = await CliRunner.Run("evaluate", "--accelerator", "configs/accelerators/baseline.yaml", "--workloads", "mobilenet_v2,crnn", "--per-layer", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        // Per-layer values are for one run of the layer (crnn repeats its recurrent layers 26 times).
+        Assert.All(JsonNode.Parse(r.Out)!["workloads"]!.AsArray(), w =>
+        {
+            var layers = w!["layers"]!.AsArray();
+            Assert.All(layers, l => Assert.True(l!["energy_uj"]!.GetValue<double>() > 0));
+            // The network adds its fixed costs (if any) to the sum of its layers' runs.
+            var runs = layers.Sum(l => l!["energy_uj"]!.GetValue<double>() * l["repeat"]!.GetValue<int>());
+            Assert.InRange(runs, 0, (w["energy_mj"]!.GetValue<double>() * 1e3) + 1e-6);
+        });
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Apollo.Compiler.Mapping;
 using Apollo.Compiler.Workloads;
 using Apollo.Simulator.Area;
+using Apollo.Simulator.Energy;
 using Apollo.Simulator.Template;
 
 namespace Apollo.Compiler.Evaluation;
@@ -14,6 +15,7 @@ namespace Apollo.Compiler.Evaluation;
 /// <param name="DramBytes">Bytes over the DRAM/host link per inference: the layers' traffic plus the network's input and output.</param>
 /// <param name="Utilization">MACs over cycles × peak.</param>
 /// <param name="Layers">The mapped layers in order.</param>
+/// <param name="Energy">Energy per inference: the network's breakdown by action class and each layer's share.</param>
 /// <param name="FixedCycles">Per inference, outside the layers: invocation overhead, network input in and output out.</param>
 /// <param name="PinnedWeightBytes">Weight bytes pinned on chip between inferences.</param>
 public sealed record WorkloadPerformance(
@@ -25,8 +27,23 @@ public sealed record WorkloadPerformance(
     long DramBytes,
     double Utilization,
     IReadOnlyList<MappedLayer> Layers,
+    WorkloadEnergy Energy,
     long FixedCycles = 0,
-    long PinnedWeightBytes = 0);
+    long PinnedWeightBytes = 0)
+{
+    /// <summary>Energy per inference, in joules (dynamic energy of every layer plus leakage over the latency).</summary>
+    public double EnergyJoules => Energy.Breakdown.TotalJoules;
+
+    /// <summary>Average power over one inference, in watts: energy / latency.</summary>
+    public double PowerWatts => EnergyJoules / LatencySeconds;
+}
+
+/// <summary>
+/// Energy of one inference of a workload: the network's breakdown by action class (leakage over the whole
+/// latency) and, parallel to <see cref="WorkloadPerformance.Layers"/>, the energy of one run of each layer
+/// (like the layer's cycles: a repeated layer costs repeat times this), leakage over its own cycles included.
+/// </summary>
+public sealed record WorkloadEnergy(EnergyBreakdown Breakdown, IReadOnlyList<double> LayerJoules);
 
 /// <summary>The verdict on a design point: area, per-workload performance, or why it cannot be built.</summary>
 public sealed record DesignEvaluation(
@@ -52,6 +69,7 @@ public sealed class DesignEvaluator
     private readonly Technology _technology;
     private readonly AreaModel _area;
     private readonly MappingCompiler _compiler;
+    private readonly EnergyModel _energy;
 
     public DesignEvaluator(Technology technology, IReadOnlyList<Workload> workloads)
     {
@@ -63,6 +81,7 @@ public sealed class DesignEvaluator
         _technology = technology;
         _area = new AreaModel(technology);
         _compiler = new MappingCompiler(technology);
+        _energy = new EnergyModel(technology);
         Workloads = workloads;
     }
 
@@ -82,6 +101,7 @@ public sealed class DesignEvaluator
 
         var compiled = new Dictionary<(LayerShape, bool), LayerCompilation>();
         var results = new List<WorkloadPerformance>(Workloads.Count);
+        var prices = _energy.Prices(config);
         foreach (var workload in Workloads)
         {
             var plan = WeightCachePlan.For(workload, config, _technology);
@@ -123,7 +143,7 @@ public sealed class DesignEvaluator
             var seconds = cycles / (_technology.ClockGhz * 1e9);
             var utilization = busyMacs / ((double)cycles * config.PeakMacsPerCycle(_technology));
             results.Add(new WorkloadPerformance(workload.Name, plan.AllPinned, cycles, seconds, 1.0 / seconds, dram, utilization, layers,
-                fixedCycles, plan.PinnedWeightBytes));
+                Energy(prices, area.TotalMm2, layers, seconds, dram, config), fixedCycles, plan.PinnedWeightBytes));
         }
 
         return new DesignEvaluation(config, area, results, null);
@@ -143,5 +163,28 @@ public sealed class DesignEvaluator
         double Exposed(long bytes) => bytes == 0 ? 0 : _technology.Memory.DramLatencyCycles + _technology.LinkCycles(bytes, config.IoBandwidthGBps);
         var cycles = _technology.Overheads.InvocationCycles + (long)Math.Ceiling(Exposed(input) + Exposed(output) - 1e-9);
         return (cycles, input + output);
+    }
+
+    /// <summary>
+    /// Prices every layer's action counts; leakage runs over each layer's time and, for the network, over the
+    /// whole latency. DRAM bytes of the inference beyond its layers' (fixed costs such as the network's input
+    /// and output crossing the link) are priced as link and NoC traffic.
+    /// </summary>
+    private WorkloadEnergy Energy(EnergyPrices prices, double areaMm2, IReadOnlyList<MappedLayer> layers, double seconds, long dramBytes, AcceleratorConfig config)
+    {
+        var total = default(ActionCounts);
+        var perLayer = new double[layers.Count];
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            var counts = LayerActions.Count(layer, config, _technology, weightsStreamed: !layer.WeightsResident);
+            var runSeconds = layer.Timing.TotalCycles / (_technology.ClockGhz * 1e9);
+            perLayer[i] = prices.DynamicJoules(counts) + _energy.Leakage(areaMm2, runSeconds);
+            total += counts * layer.Repeat;
+        }
+
+        var fixedBytes = Math.Max(0, dramBytes - total.DramBytes);
+        total += new ActionCounts(0, default, default, default, default, default, fixedBytes, fixedBytes * LayerActions.AverageHops(config));
+        return new WorkloadEnergy(_energy.Estimate(total, prices, areaMm2, seconds), perLayer);
     }
 }

@@ -48,6 +48,27 @@ public sealed record ProgramConstants(
     int VariantBodyInstructions,
     int MaxVariants);
 
+/// <summary>SRAM energy per byte of one memory kind at <see cref="EnergyConstants.SramReferenceBytes"/> of macro capacity, in pJ.</summary>
+public sealed record SramEnergy(double ReadPjPerByte, double WritePjPerByte);
+
+/// <summary>
+/// Energy per action (Accelergy-style; see configs/technology/*.yaml for the source of each): an int8 MAC,
+/// an SRAM byte read or written per memory kind (growing with macro capacity as
+/// e(C) = e_ref·(C / <see cref="SramReferenceBytes"/>)^<see cref="SramCapacityExponent"/>), a DRAM bit,
+/// a byte moved one NoC hop, and leakage per mm² of die.
+/// </summary>
+public sealed record EnergyConstants(
+    double MacPj,
+    double SramReferenceBytes,
+    double SramCapacityExponent,
+    SramEnergy PeMemory,
+    SramEnergy CoreMemory,
+    SramEnergy Staging,
+    SramEnergy InstructionMemory,
+    double DramPjPerBit,
+    double NocPjPerByteHop,
+    double LeakageWattsPerMm2);
+
 /// <summary>Technology and fixed template constants: everything about the chip that is not a search parameter.</summary>
 public sealed record Technology(
     string Name,
@@ -60,7 +81,8 @@ public sealed record Technology(
     AreaConstants Area,
     MemoryConstants Memory,
     OverheadConstants Overheads,
-    ProgramConstants Program)
+    ProgramConstants Program,
+    EnergyConstants Energy)
 {
     /// <summary>DRAM bytes per clock cycle for a link of <paramref name="gigabytesPerSecond"/>.</summary>
     public double DramBytesPerCycle(double gigabytesPerSecond) => gigabytesPerSecond / ClockGhz;
@@ -85,7 +107,7 @@ public sealed record Technology(
     {
         var root = YamlNode.LoadFile(path);
         root.RejectUnknownKeys("name", "description", "clock_ghz", "mac_ways", "bytes_per_activation", "bytes_per_weight",
-            "bytes_per_partial_sum", "instruction_bytes", "area", "memory", "overheads", "program");
+            "bytes_per_partial_sum", "instruction_bytes", "area", "memory", "overheads", "program", "energy");
         var area = root.Get("area");
         area.RejectUnknownKeys("mac_mm2", "pe_memory_mm2_per_mib", "core_memory_mm2_per_mib", "staging_memory_mm2_per_mib",
             "instruction_memory_mm2_per_mib", "macro_overhead_mm2", "pe_control_mm2", "core_control_mm2", "noc_mm2_per_pe",
@@ -97,6 +119,11 @@ public sealed record Technology(
         overheads.RejectUnknownKeys("tile_issue_cycles", "pass_issue_cycles", "pipeline_depth_cycles", "layer_setup_cycles", "invocation_cycles");
         var program = root.Get("program");
         program.RejectUnknownKeys("prologue_instructions", "loop_instructions", "variant_body_instructions", "max_variants");
+        var energy = root.Get("energy");
+        energy.RejectUnknownKeys("mac_pj", "sram_reference_bytes", "sram_capacity_exponent",
+            "pe_memory_read_pj_per_byte", "pe_memory_write_pj_per_byte", "core_memory_read_pj_per_byte", "core_memory_write_pj_per_byte",
+            "staging_read_pj_per_byte", "staging_write_pj_per_byte", "instruction_memory_read_pj_per_byte", "instruction_memory_write_pj_per_byte",
+            "dram_pj_per_bit", "noc_pj_per_byte_hop", "leakage_w_per_mm2");
 
         return new Technology(
             root.GetString("name"),
@@ -136,8 +163,24 @@ public sealed record Technology(
                 program.Get("prologue_instructions").AsInt(0, 1 << 16),
                 program.Get("loop_instructions").AsInt(0, 1 << 16),
                 program.Get("variant_body_instructions").AsInt(1, 1 << 16),
-                program.Get("max_variants").AsInt(1, 4096)));
+                program.Get("max_variants").AsInt(1, 4096)),
+            new EnergyConstants(
+                energy.Get("mac_pj").AsDouble(1e-6, 1000, "pJ"),
+                energy.Get("sram_reference_bytes").AsDouble(1, 1 << 30, "bytes"),
+                energy.Get("sram_capacity_exponent").AsDouble(0, 1),
+                Sram(energy, "pe_memory"),
+                Sram(energy, "core_memory"),
+                Sram(energy, "staging"),
+                Sram(energy, "instruction_memory"),
+                energy.Get("dram_pj_per_bit").AsDouble(1e-3, 1000, "pJ/bit"),
+                energy.Get("noc_pj_per_byte_hop").AsDouble(0, 1000, "pJ per byte and hop"),
+                energy.Get("leakage_w_per_mm2").AsDouble(0, 10, "W/mm²")));
     }
+
+    // SRAM energies: 1e-6 to 1,000 pJ per byte (a byte costs fJ in the densest node, never nJ).
+    private static SramEnergy Sram(YamlNode energy, string kind) => new(
+        energy.Get(kind + "_read_pj_per_byte").AsDouble(1e-6, 1000, "pJ/B"),
+        energy.Get(kind + "_write_pj_per_byte").AsDouble(1e-6, 1000, "pJ/B"));
 
     // SRAM densities: from 1e-6 mm²/MiB (far denser than any SRAM) to 100 mm²/MiB (far sparser).
     private static double Density(YamlNode node) => node.AsDouble(1e-6, 100, "mm²/MiB");
