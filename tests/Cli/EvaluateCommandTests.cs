@@ -49,6 +49,22 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_edge_tpu_like_calibration_point_evaluates_in_its_own_space()
+    {
+        // docs/calibration.md: 4,096 MACs, 8 MiB SRAM, a USB 3.0 link; MobileNetV2's 3.5 MB of weights fit on chip.
+        var r = await CliRunner.Run("evaluate", "--accelerator", "configs/accelerators/edge-tpu-like.yaml",
+            "--space", "configs/accelerators/space-edge-tpu.yaml", "--workloads", "mobilenet_v2,resnet50", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var json = JsonNode.Parse(r.Out)!.AsObject();
+        Assert.True(json["feasible"]!.GetValue<bool>());
+        var workloads = json["workloads"]!.AsArray();
+        Assert.True(workloads[0]!["weights_resident"]!.GetValue<bool>());
+        Assert.False(workloads[1]!["weights_resident"]!.GetValue<bool>());
+        // ResNet-50 streams most of its 25.5 MB of weights over the 0.625 GB/s link: tens of milliseconds.
+        Assert.InRange(workloads[1]!["latency_ms"]!.GetValue<double>(), 20, 80);
+    }
+
+    [Fact]
     public async Task A_workload_named_twice_on_the_command_line_is_reported_against_the_option()
     {
         var r = await CliRunner.Run("evaluate", "--workloads", "resnet50,resnet50");
