@@ -67,6 +67,27 @@ public class EvaluationBenchmarks
     [Benchmark(Description = "uniform random points, no budget (full compile)")]
     public int UniformFullCompile() => Evaluate(_full, null);
 
+    /// <summary>A hash of the cycles of every workload of every point of a case (see <see cref="QuickRun"/>).</summary>
+    public ulong Checksum(string name)
+    {
+        var (points, budget) = name switch
+        {
+            "full" => (_full, (double?)null),
+            "stream" => (_stream, 6.8),
+            _ => (_random, 6.8),
+        };
+        var hash = 14695981039346656037UL; // FNV-1a over the cycle counts
+        foreach (var point in points)
+        {
+            foreach (var workload in _evaluator.Evaluate(point, budget).Workloads)
+            {
+                hash = (hash ^ (ulong)workload.Cycles) * 1099511628211UL;
+            }
+        }
+
+        return hash;
+    }
+
     private int Evaluate(AcceleratorConfig[] points, double? budget = 6.8)
     {
         var feasible = 0;

@@ -1,1 +1,12 @@
+using Apollo.Benchmarks;
+
+// `quick CASE [repeats]`: a plain stopwatch loop over one evaluation case on one thread, for fast
+// before/after comparisons while working; the figures in docs/benchmarks.md come from BenchmarkDotNet.
+if (args is ["quick", var name, ..])
+{
+    var repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    QuickRun.Run(name, repeats, Console.Out);
+    return;
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

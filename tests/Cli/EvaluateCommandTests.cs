@@ -22,7 +22,46 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(json["feasible"]!.GetValue<bool>());
         Assert.Equal(11, json["workloads"]!.AsArray().Count);
         Assert.All(json["workloads"]!.AsArray(), w => Assert.Equal(1.0, w!["speedup"]!.GetValue<double>()));
+        Assert.All(json["workloads"]!.AsArray(), w =>
+        {
+            // Power is energy per inference over the latency; the breakdown adds up to the energy.
+            var energy = w!["energy_mj"]!.GetValue<double>();
+            Assert.Equal(energy / w["latency_ms"]!.GetValue<double>(), w["power_w"]!.GetValue<double>(), 9);
+            Assert.Equal(energy, w["energy_breakdown_mj"]!.AsObject().Sum(t => t.Value!.GetValue<double>()), 9);
+        });
         Assert.Null(json["infeasible"]);
+    }
+
+    [Fact]
+    public async Task Per_layer_json_gives_each_layer_its_energy()
+    {
+        var r = await CliRunner.Run("evaluate", "--accelerator", "configs/accelerators/baseline.yaml", "--workloads", "mobilenet_v2,crnn", "--per-layer", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        // Per-layer values are for one run of the layer (crnn repeats its recurrent layers 26 times).
+        Assert.All(JsonNode.Parse(r.Out)!["workloads"]!.AsArray(), w =>
+        {
+            var layers = w!["layers"]!.AsArray();
+            Assert.All(layers, l => Assert.True(l!["energy_uj"]!.GetValue<double>() > 0));
+            // The network adds its fixed costs (if any) to the sum of its layers' runs.
+            var runs = layers.Sum(l => l!["energy_uj"]!.GetValue<double>() * l["repeat"]!.GetValue<int>());
+            Assert.InRange(runs, 0, (w["energy_mj"]!.GetValue<double>() * 1e3) + 1e-6);
+        });
+    }
+
+    [Fact]
+    public async Task The_edge_tpu_like_calibration_point_evaluates_in_its_own_space()
+    {
+        // docs/calibration.md: 4,096 MACs, 8 MiB SRAM, a USB 3.0 link; MobileNetV2's 3.5 MB of weights fit on chip.
+        var r = await CliRunner.Run("evaluate", "--accelerator", "configs/accelerators/edge-tpu-like.yaml",
+            "--space", "configs/accelerators/space-edge-tpu.yaml", "--workloads", "mobilenet_v2,resnet50", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var json = JsonNode.Parse(r.Out)!.AsObject();
+        Assert.True(json["feasible"]!.GetValue<bool>());
+        var workloads = json["workloads"]!.AsArray();
+        Assert.True(workloads[0]!["weights_resident"]!.GetValue<bool>());
+        Assert.False(workloads[1]!["weights_resident"]!.GetValue<bool>());
+        // ResNet-50 streams most of its 25.5 MB of weights over the 0.625 GB/s link: tens of milliseconds.
+        Assert.InRange(workloads[1]!["latency_ms"]!.GetValue<double>(), 20, 80);
     }
 
     [Fact]

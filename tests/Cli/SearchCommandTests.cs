@@ -89,6 +89,25 @@ public sealed class SearchCommandTests : IDisposable
 
         var json = await CliRunner.Run("trials", db, "--study", "listing", "--format", "json");
         Assert.Equal(64, json.Out.Trim().Split('\n').Length);
+        // Energy and power make the round trip evaluator -> store -> listing for every completed trial.
+        var completed = 0;
+        foreach (var line in json.Out.Trim().Split('\n'))
+        {
+            var trial = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+            if ((string?)trial["status"] != "completed")
+            {
+                continue;
+            }
+
+            completed++;
+            foreach (var w in trial["workloads"]!.AsArray())
+            {
+                Assert.True((double?)w!["energy_j"] > 0, line);
+                Assert.InRange((double?)w["power_w"] ?? 0, 0.01, 100);
+            }
+        }
+
+        Assert.True(completed > 0, "the listing study should complete some trials");
 
         var best = await CliRunner.Run("best", db);
         Assert.Equal(0, best.ExitCode);

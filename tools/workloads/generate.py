@@ -456,9 +456,9 @@ def crnn():
     steps = n.w
     n.comment(f"map-to-sequence: 1x{steps}x512 -> {steps} steps of 512 features")
     n.lstm("blstm1", 512, 256, steps, bidirectional=True)
-    n.matmul("blstm1_embed", 512, 256, repeat=steps)
+    n.matmul("blstm1_embed", 512, 256, m=steps)  # time-distributed linear: one matmul over the sequence
     n.lstm("blstm2", 256, 256, steps, bidirectional=True)
-    n.matmul("blstm2_embed", 512, 37, repeat=steps)
+    n.matmul("blstm2_embed", 512, 37, m=steps)
     n.publish(n.macs, 8.3e6,
               "parameters = conv and LSTM weights + one bias per gate + conv biases where there is no BatchNorm; MACs are derived by this repository (the paper publishes no MAC count) and count conv, LSTM gate and projection multiply-adds",
               "Shi et al. 2015 Sec. 3.3: 8.3M parameters; MACs derived")

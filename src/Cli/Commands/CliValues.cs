@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Apollo.Configuration;
+using Apollo.Search.Studies;
 
 namespace Apollo.Cli.Commands;
 
@@ -13,8 +14,8 @@ public static class CliValues
 {
     public const string Source = "<command line>";
 
-    /// <summary>Largest area budget: a square metre, far beyond any reticle, so any real budget fits.</summary>
-    public const double MaxBudgetMm2 = 1e6;
+    /// <summary>Largest area budget: the search config's, so a budget the command line accepts is one a study accepts.</summary>
+    public const double MaxBudgetMm2 = SearchConfig.MaxAreaBudgetMm2;
 
     /// <summary>Most design points a census samples; it keeps every point in memory.</summary>
     public const int MaxSamples = 1_000_000;

@@ -33,16 +33,21 @@ public static class EvaluationJson
             {
                 ["name"] = w.Workload,
                 ["weights_resident"] = w.WeightsResident,
+                ["pinned_weight_bytes"] = w.PinnedWeightBytes,
+                ["fixed_cycles"] = w.FixedCycles,
                 ["latency_ms"] = w.LatencySeconds * 1e3,
                 ["throughput_per_s"] = w.ThroughputPerSecond,
                 ["cycles"] = w.Cycles,
                 ["dram_bytes"] = w.DramBytes,
                 ["utilization"] = w.Utilization,
+                ["energy_mj"] = w.EnergyJoules * 1e3,
+                ["power_w"] = w.PowerWatts,
+                ["energy_breakdown_mj"] = EnergyBreakdown(w.Energy.Breakdown),
                 ["speedup"] = speedups.TryGetValue(w.Workload, out var s) ? s : null,
             };
             if (perLayer)
             {
-                item["layers"] = new JsonArray(w.Layers.Select(Layer).ToArray<JsonNode?>());
+                item["layers"] = new JsonArray(w.Layers.Select((l, i) => Layer(l, w.Energy.LayerJoules[i])).ToArray<JsonNode?>());
             }
 
             workloads.Add(item);
@@ -88,11 +93,25 @@ public static class EvaluationJson
     /// <summary>Enum names in the snake_case of every other JSON value: OutputChannels → output_channels.</summary>
     private static string Snake(string pascal) => JsonNamingPolicy.SnakeCaseLower.ConvertName(pascal);
 
-    private static JsonObject Layer(MappedLayer l) => new()
+    /// <summary>Energy per inference by action class, in mJ; the terms add up to <c>energy_mj</c>.</summary>
+    private static JsonObject EnergyBreakdown(Simulator.Energy.EnergyBreakdown b) => new()
+    {
+        ["mac"] = b.MacJoules * 1e3,
+        ["pe_memory"] = b.PeMemoryJoules * 1e3,
+        ["core_memory"] = b.CoreMemoryJoules * 1e3,
+        ["staging"] = b.StagingJoules * 1e3,
+        ["instruction_memory"] = b.InstructionMemoryJoules * 1e3,
+        ["dram"] = b.DramJoules * 1e3,
+        ["noc"] = b.NocJoules * 1e3,
+        ["leakage"] = b.LeakageJoules * 1e3,
+    };
+
+    private static JsonObject Layer(MappedLayer l, double joules) => new()
     {
         ["name"] = l.Name,
         ["op"] = Snake(l.Shape.Op.ToString()),
         ["repeat"] = l.Repeat,
+        ["weights_resident"] = l.WeightsResident,
         ["macs"] = l.Shape.Macs,
         ["cycles"] = l.Timing.TotalCycles,
         ["compute_cycles"] = l.Timing.ComputeCycles,
@@ -100,6 +119,7 @@ public static class EvaluationJson
         ["overhead_cycles"] = l.Timing.OverheadCycles,
         ["utilization"] = l.Timing.Utilization,
         ["dram_bytes"] = l.Timing.DramBytes,
+        ["energy_uj"] = joules * 1e6,
         ["mapping"] = new JsonObject
         {
             ["pe_columns"] = Snake(l.Spatial.PeColumns.ToString()),

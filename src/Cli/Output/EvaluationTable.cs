@@ -37,6 +37,8 @@ public static class EvaluationTable
                 .AddColumn(new TableColumn("inferences/s").RightAligned())
                 .AddColumn(new TableColumn("utilization").RightAligned())
                 .AddColumn(new TableColumn("DRAM MB").RightAligned())
+                .AddColumn(new TableColumn("energy mJ").RightAligned())
+                .AddColumn(new TableColumn("power W").RightAligned())
                 .AddColumn("weights")
                 .AddColumn(new TableColumn("speedup/mm²").RightAligned());
             foreach (var w in e.Workloads)
@@ -47,7 +49,9 @@ public static class EvaluationTable
                     F(w.ThroughputPerSecond, "F1"),
                     F(w.Utilization * 100, "F1") + "%",
                     F(w.DramBytes / 1e6, "F2"),
-                    w.WeightsResident ? "resident" : "streamed",
+                    F(w.EnergyJoules * 1e3, "F3"),
+                    F(w.PowerWatts, "F3"),
+                    w.WeightsResident ? "resident" : w.PinnedWeightBytes > 0 ? "partial" : "streamed",
                     speedups.TryGetValue(w.Workload, out var s) ? F(s, "F3") : "-");
             }
 
@@ -63,9 +67,11 @@ public static class EvaluationTable
                     .AddColumn(new TableColumn("cycles").RightAligned()).AddColumn(new TableColumn("compute").RightAligned())
                     .AddColumn(new TableColumn("mem stall").RightAligned()).AddColumn(new TableColumn("overhead").RightAligned())
                     .AddColumn(new TableColumn("util").RightAligned()).AddColumn(new TableColumn("DRAM B").RightAligned())
-                    .AddColumn("mapping (cols/rows/cores/lanes/ways; tiles)");
-                foreach (var l in w.Layers)
+                    .AddColumn(new TableColumn("energy µJ").RightAligned())
+                    .AddColumn("weights").AddColumn("mapping (cols/rows/cores/lanes/ways; tiles)");
+                for (var i = 0; i < w.Layers.Count; i++)
                 {
+                    var l = w.Layers[i];
                     var m = l.Spatial;
                     layers.AddRow(
                         Markup.Escape(l.Repeat > 1 ? $"{l.Name} x{l.Repeat}" : l.Name),
@@ -77,6 +83,8 @@ public static class EvaluationTable
                         F(l.Timing.OverheadCycles, "N0"),
                         F(l.Timing.Utilization * 100, "F1") + "%",
                         F(l.Timing.DramBytes, "N0"),
+                        F(w.Energy.LayerJoules[i] * 1e6, "N1"),
+                        !l.Shape.HasWeights ? "-" : l.WeightsResident ? "pinned" : "streamed",
                         Markup.Escape($"{m.PeColumns}/{m.PeRows}/{m.Cores}/{m.Lanes}/{m.MacWays}; {l.Temporal.Tiles}"));
                 }
 

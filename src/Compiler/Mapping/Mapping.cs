@@ -45,6 +45,8 @@ public readonly record struct SpatialUnits(int PeColumns, int PeRows, int Cores,
 public sealed record TemporalMapping(int ChannelChunk, long Bands, long WeightTiles, long Tiles, long Unroll, long ProgramEntries, int PredicatedDimensions = 0, int PeeledDimensions = 0);
 
 /// <summary>A layer's chosen mapping, the schedule it induces and the simulated timing.</summary>
+/// <remarks><c>WeightsResident</c>: the layer's weights stay pinned on chip between inferences and stream no
+/// DRAM bytes (set by the evaluator's weight-cache plan).</remarks>
 public sealed record MappedLayer(
     string Name,
     LayerShape Shape,
@@ -52,4 +54,5 @@ public sealed record MappedLayer(
     SpatialMapping Spatial,
     TemporalMapping Temporal,
     LayerSchedule Schedule,
-    LayerTiming Timing);
+    LayerTiming Timing,
+    bool WeightsResident = false);

@@ -35,6 +35,7 @@ public sealed record LayerCompilation(MappedLayer? Mapped, InfeasibleReason? Inf
 /// </remarks>
 public sealed class MappingCompiler(Technology technology)
 {
+
     private const int Dims = 6;
     private const int Levels = 5;
     private const int G = (int)LoopDimension.Groups;
@@ -62,6 +63,23 @@ public sealed class MappingCompiler(Technology technology)
             search.Factor[d] = 1;
         }
 
+        // Every mapping pays the layer setup, one loop iteration and one tile's issue and pipeline fill, and
+        // streams the weights over the link at least once (CycleModel), whatever its spatial factors.
+        long inner = 1;
+        for (var l = Levels - 1; l >= 0; l--)
+        {
+            search.InnerUnits[l] = inner;
+            inner *= search.Space.Size((SpatialLevel)l);
+        }
+
+        var o = technology.Overheads;
+        search.FixedCycles = o.LayerSetupCycles + o.PassIssueCycles;
+        search.TileCycles = o.TileIssueCycles + o.PipelineDepthCycles;
+        var weightBytes = weightsResident ? 0 : layer.Shape.WeightElements * technology.BytesPerWeight;
+        search.WeightBytes = weightBytes;
+        search.WeightLinkCycles = weightBytes == 0 ? 0 : (weightBytes / technology.DramBytesPerCycle(config.IoBandwidthGBps)) + technology.Memory.DramLatencyCycles;
+        search.OutputBytesLowerBound = MinimumChunks(config, layer.Shape) > 1 ? technology.BytesPerPartialSum : Math.Min(technology.BytesPerActivation, technology.BytesPerPartialSum);
+
         Walk(ref search, 0);
         if (search.Best is { } best)
         {
@@ -84,7 +102,7 @@ public sealed class MappingCompiler(Technology technology)
         private int _element;
     }
 
-    /// <summary>The state of one branch-and-bound walk: the partial mapping and the best so far.</summary>
+    /// <summary>The state of one branch-and-bound walk: the partial mapping, what every mapping pays, and the best so far.</summary>
     private struct Search(Mapspace space, AcceleratorConfig config, Layer layer, bool weightsResident)
     {
         public readonly Mapspace Space = space;
@@ -93,8 +111,24 @@ public sealed class MappingCompiler(Technology technology)
         public readonly bool WeightsResident = weightsResident;
         public DimArray Extent;
         public DimArray Factor;      // product of the factors assigned so far, per dimension
+        public DimArray InnerUnits;  // per level: units of the levels inside it, whatever they partition
         public LevelArray Dimension; // dimension of each level
         public LevelArray Units;     // factor of each level
+        public long FixedCycles;     // layer setup and one loop iteration
+        public long TileCycles;      // one tile's issue and pipeline fill
+        public double WeightLinkCycles; // the weights over the link once (0 when they stay pinned)
+        public long WeightBytes;     // streamed over the link per inference (0 when pinned)
+        public long OutputBytesLowerBound; // per output element in PE memory: partial sums when the reduction must be chunked
+        // Set once the PE factors are (see Bound):
+        public bool Streamed;        // the PE's activations cannot stay resident
+        public long Bands;           // fewest activation bands
+        public long InputDramBytes;  // input over the link, with the fewest bands' halo
+        public long PeInputBytes;    // PE-memory reads of the PE's input window, per output-channel lane group
+        public double PeLinkCycles;  // the link, without the halo (monotone)
+        public double PeHaloLinkCycles; // the link, with the halo
+        // Set once the core factors are:
+        public long CoreBoundCycles; // core-memory reads of the core's weights
+        public double CoreLinkCycles; // the link, with the weight tiles
         public MappedLayer? Best;
         public Failure? Nearest;
 
@@ -103,9 +137,9 @@ public sealed class MappingCompiler(Technology technology)
 
     /// <summary>
     /// Assigns a dimension and factor to <paramref name="level"/> and recurses. Factors run largest first; once
-    /// a factor's compute bound reaches the best so far, the smaller ones (whose bound is no lower) are skipped.
-    /// Smaller factors are also skipped once every mapping under a factor dominates them (see
-    /// <see cref="Dominance"/>). Returns what every mapping under this level dominates.
+    /// a factor's lower bound (<see cref="Bound"/>) reaches the best so far, the smaller ones (whose bound is no
+    /// lower) are skipped. Smaller factors are also skipped once every mapping under a factor dominates them
+    /// (see <see cref="Dominance"/>). Returns what every mapping under this level dominates.
     /// </summary>
     private Dominance Walk(ref Search s, int level)
     {
@@ -117,27 +151,7 @@ public sealed class MappingCompiler(Technology technology)
         var spatialLevel = (SpatialLevel)level;
         var size = s.Space.Size(spatialLevel);
         var dims = Mapspace.Dimensions(spatialLevel);
-        long remaining = 1; // units of the inner levels, whatever they partition
-        for (var l = level + 1; l < Levels; l++)
-        {
-            remaining *= s.Space.Size((SpatialLevel)l);
-        }
-
-        var capacity = 1;
-        foreach (var d in dims)
-        {
-            capacity = Math.Max(capacity, Mapspace.MaxFactors(Residual(ref s, (int)d), size));
-        }
-
-        Span<int> factors = stackalloc int[capacity];
         var idleListed = false;
-        // Every mapping pays the layer setup, one loop iteration and one tile's issue and pipeline fill, and
-        // streams the weights over the link at least once (CycleModel), whatever its spatial factors.
-        var o = technology.Overheads;
-        var fixedCycles = o.LayerSetupCycles + o.PassIssueCycles;
-        var tileCycles = o.TileIssueCycles + o.PipelineDepthCycles;
-        var weightBytes = s.WeightsResident ? 0 : s.Space.Shape.WeightElements * technology.BytesPerWeight;
-        var linkCycles = weightBytes == 0 ? 0 : (long)Math.Floor((weightBytes / technology.DramBytesPerCycle(s.Config.IoBandwidthGBps)) + technology.Memory.DramLatencyCycles);
         var dominated = Dominance.All;
         var prunes = level switch
         {
@@ -148,23 +162,35 @@ public sealed class MappingCompiler(Technology technology)
         foreach (var dimension in dims)
         {
             var d = (int)dimension;
-            var count = Mapspace.Factors(Residual(ref s, d), size, !idleListed, factors);
-            if (level == (int)SpatialLevel.Cores)
-            {
-                count = Math.Min(count, 1); // the largest factor dominates (see the remarks)
-            }
-            idleListed |= count > 0 && factors[count - 1] == 1;
+            var residual = Residual(ref s, d);
             var outer = s.Factor[d];
-            for (var i = 0; i < count; i++)
+            // The level's Pareto factors, largest first (Mapspace.Factors), generated as the walk needs them.
+            var first = true;
+            for (var f = Math.Min(size, residual); f >= 1;)
             {
-                s.Factor[d] = outer * factors[i];
-                if (Math.Max(ComputeBound(ref s, remaining) + tileCycles, linkCycles) + fixedCycles >= s.BestCycles)
+                var perUnit = (residual + f - 1) / f;
+                var factor = (residual + perUnit - 1) / perUnit; // fewest units that leave the same work each
+                f = factor - 1;
+                if ((factor == 1 && idleListed) || (level == (int)SpatialLevel.Cores && !first))
                 {
-                    break;
+                    break; // at the core level only the largest factor (see the remarks)
+                }
+
+                first = false;
+                s.Factor[d] = outer * factor;
+                var (monotone, bound) = Bound(ref s, level);
+                if (monotone >= s.BestCycles)
+                {
+                    break; // no smaller factor can do better
+                }
+
+                if (bound >= s.BestCycles)
+                {
+                    continue; // this factor cannot, a smaller one might (fewer DMA bands may re-read fewer halo rows)
                 }
 
                 s.Dimension[level] = d;
-                s.Units[level] = factors[i];
+                s.Units[level] = (int)factor;
                 var below = Walk(ref s, level + 1);
                 dominated &= below;
                 if ((below & prunes) != 0)
@@ -174,15 +200,55 @@ public sealed class MappingCompiler(Technology technology)
             }
 
             s.Factor[d] = outer;
+            // The list of every level but the core level ends with the idle factor 1, listed once per level.
+            idleListed |= level != (int)SpatialLevel.Cores || Math.Min(size, residual) == 1;
         }
 
         return dominated;
     }
 
+    /// <summary>
+    /// The fewest channel chunks any mapping of the layer needs (see <see cref="Evaluate"/>): input channels are
+    /// never split over PEs or cores, and a pass stages at least one kernel's weights and one window column per
+    /// channel; the MAC ways may round a chunk up to what they reduce at once.
+    /// </summary>
+    private long MinimumChunks(AcceleratorConfig config, LayerShape shape)
+    {
+        var t = technology;
+        var channels = (long)shape.InputChannels;
+        var chunk = channels;
+        var kernel = (long)shape.KernelHeight * shape.KernelWidth;
+        if (shape.HasWeights)
+        {
+            chunk = Math.Min(chunk, Math.Min(config.ParameterMemoryBytes, config.CoreMemoryBytes) / (2 * kernel * t.BytesPerWeight));
+        }
+
+        var operands = shape.Op == LayerOp.Elementwise ? 2L : 1L;
+        var windowRows = shape.HasWeights ? shape.KernelHeight : 1;
+        chunk = Math.Min(chunk, config.ActivationMemoryBytes / (2 * windowRows * shape.KernelWidth * t.BytesPerActivation * operands));
+        chunk = Math.Max(chunk, Math.Min(channels, t.MacWays));
+        return CeilDiv(channels, Math.Max(1, chunk));
+    }
+
     private static long Residual(ref Search s, int d) => CeilDiv(s.Extent[d], s.Factor[d]);
 
-    /// <summary>MAC steps of the busiest core can be no fewer than the per-unit work spread over the inner levels' units.</summary>
-    private static long ComputeBound(ref Search s, long innerUnits)
+    /// <summary>
+    /// Lower bounds on the cycles of every mapping that extends the partial one, <paramref name="level"/> being
+    /// the level just assigned: what <see cref="Evaluate"/>'s bound would be with every unknown at its most
+    /// favourable value, so they never prune a mapping that could win. <c>Monotone</c> holds only terms that
+    /// are non-increasing in the factor of the level, which is what lets the walk stop at the first smaller
+    /// factor that reaches the best; <c>Full</c> adds the DMA halo and weight reloads, which are not.
+    /// <list type="bullet">
+    /// <item>the busiest core's MAC steps: the work left spread over every inner unit;</item>
+    /// <item>once the PE factors are set, the link: the weights, plus the layer's input and output when the PE's
+    /// share of activations cannot stay resident (at the narrowest output width the reduction allows);</item>
+    /// <item>the PE memory's reads of the PE's input window, once per output-channel group that the cores and
+    /// lanes still to assign cannot cover;</item>
+    /// <item>once the core factors are set, the core memory's reads of the core's weights, at least once; and
+    /// the weight tiles the core memory needs, which multiply the streamed activations or the weights.</item>
+    /// </list>
+    /// </summary>
+    private (long Monotone, long Full) Bound(ref Search s, int level)
     {
         long steps = 1;
         for (var d = 0; d < Dims; d++)
@@ -190,7 +256,109 @@ public sealed class MappingCompiler(Technology technology)
             steps *= CeilDiv(s.Extent[d], s.Factor[d]);
         }
 
-        return CeilDiv(steps, innerUnits);
+        double busy = CeilDiv(steps, s.InnerUnits[level]);
+        var link = s.WeightLinkCycles;
+        var fullLink = link;
+        if (level == (int)SpatialLevel.PeRows)
+        {
+            PeBounds(ref s);
+        }
+
+        if (level >= (int)SpatialLevel.PeRows)
+        {
+            link = s.PeLinkCycles;
+            fullLink = s.PeHaloLinkCycles;
+            // Output-channel lane groups still to come: cores and lanes may split K further, ways never.
+            var kUnits = level switch
+            {
+                (int)SpatialLevel.PeRows => (long)s.Space.Size(SpatialLevel.Cores) * s.Space.Size(SpatialLevel.Lanes),
+                (int)SpatialLevel.Cores => s.Space.Size(SpatialLevel.Lanes),
+                _ => 1,
+            };
+            busy = Math.Max(busy, CeilDiv(s.PeInputBytes * CeilDiv(Residual(ref s, K), kUnits), technology.Memory.PeMemoryBytesPerCycle));
+        }
+
+        if (level == (int)SpatialLevel.Cores)
+        {
+            CoreBounds(ref s);
+        }
+
+        if (level >= (int)SpatialLevel.Cores)
+        {
+            busy = Math.Max(busy, s.CoreBoundCycles);
+            fullLink = Math.Max(fullLink, s.CoreLinkCycles);
+        }
+
+        var monotone = (long)Math.Floor(Math.Max(busy + s.TileCycles, link)) + s.FixedCycles;
+        return (monotone, Math.Max(monotone, (long)Math.Floor(fullLink) + s.FixedCycles));
+    }
+
+    /// <summary>The link and PE-memory bounds the PE factors imply (see <see cref="Bound"/>), mirroring <see cref="Evaluate"/>.</summary>
+    private void PeBounds(ref Search s)
+    {
+        var shape = s.Space.Shape;
+        var t = technology;
+        var perG = Residual(ref s, G);
+        var perK = Residual(ref s, K);
+        var perP = Residual(ref s, P);
+        var perQ = Residual(ref s, Q);
+        long bytesA = t.BytesPerActivation;
+        var operands = shape.Op == LayerOp.Elementwise ? 2L : 1L;
+        var kernelRows = ((long)(shape.KernelHeight - 1) * shape.DilationHeight) + 1;
+        var kernelCols = ((long)(shape.KernelWidth - 1) * shape.DilationWidth) + 1;
+        var bandKernelRows = shape.HasWeights ? kernelRows : 1;
+        var bandTaps = shape.HasWeights ? shape.KernelHeight : 1;
+        long InRows(long rows) => Math.Min(Math.Min(((rows - 1) * shape.StrideHeight) + bandKernelRows, rows * bandTaps), shape.InputHeight);
+        var inCols = Math.Min(((perQ - 1) * shape.StrideWidth) + kernelCols, shape.InputWidth);
+        // Input channels are never split across PEs: the PE's window holds all of them.
+        var inputBytesPerRow = perG * s.Extent[C] * inCols * bytesA * operands;
+        var outputBytesPerRow = perG * perK * perQ * s.OutputBytesLowerBound;
+        var residentBytes = (InRows(perP) * inputBytesPerRow) + (perP * outputBytesPerRow);
+        s.PeInputBytes = InRows(perP) * inputBytesPerRow;
+        s.PeLinkCycles = s.WeightLinkCycles;
+        s.PeHaloLinkCycles = s.WeightLinkCycles;
+        s.Streamed = residentBytes > s.Config.PeMemoryBytes;
+        if (!s.Streamed)
+        {
+            s.InputDramBytes = 0;
+            return;
+        }
+
+        // Streamed: the input is read at least once and the output written once, each with its latency; bands
+        // are at least those of the narrowest output, and each band boundary re-reads the kernel's halo rows.
+        var perRow = (shape.StrideHeight * inputBytesPerRow) + outputBytesPerRow;
+        var fixedPart = (bandKernelRows - shape.StrideHeight) * inputBytesPerRow;
+        var bandRows = Math.Clamp(((s.Config.PeMemoryBytes / 2) - fixedPart) / perRow, 1, perP);
+        var bands = CeilDiv(perP, bandRows);
+        var halo = bands > 1 ? (double)(bands - 1) * Math.Max(0, kernelRows - shape.StrideHeight) / Math.Max(1, InRows(perP)) : 0;
+        var inputBytes = shape.InputElements * bytesA;
+        s.InputDramBytes = (long)Math.Ceiling(inputBytes * (1 + halo));
+        s.Bands = bands;
+        s.PeLinkCycles = StreamedLinkCycles(ref s, s.WeightBytes + inputBytes);
+        s.PeHaloLinkCycles = StreamedLinkCycles(ref s, s.WeightBytes + s.InputDramBytes);
+    }
+
+    /// <summary>Once the core factors are set: the core memory's weight reads, and the weight tiles' effect on the link.</summary>
+    private void CoreBounds(ref Search s)
+    {
+        var shape = s.Space.Shape;
+        var coreWeights = shape.HasWeights ? Residual(ref s, G) * Residual(ref s, K) * Residual(ref s, C) * Residual(ref s, RS) * technology.BytesPerWeight : 0;
+        s.CoreBoundCycles = CeilDiv(coreWeights, technology.Memory.CoreMemoryBytesPerCycle);
+        s.CoreLinkCycles = 0;
+        var weightTiles = s.WeightsResident || coreWeights <= s.Config.CoreMemoryBytes ? 1 : CeilDiv(coreWeights, s.Config.CoreMemoryBytes / 2);
+        if (s.Streamed && weightTiles > 1)
+        {
+            var bandsOuter = (s.WeightBytes * s.Bands) + s.InputDramBytes;
+            var weightsOuter = s.WeightBytes + (s.InputDramBytes * weightTiles);
+            s.CoreLinkCycles = StreamedLinkCycles(ref s, Math.Min(bandsOuter, weightsOuter));
+        }
+    }
+
+    private double StreamedLinkCycles(ref Search s, long readBytes)
+    {
+        var write = s.Space.Shape.OutputElements * technology.BytesPerActivation;
+        var latency = technology.Memory.DramLatencyCycles;
+        return ((readBytes + write) / technology.DramBytesPerCycle(s.Config.IoBandwidthGBps)) + (readBytes > 0 ? latency : 0) + (write > 0 ? latency : 0);
     }
 
     private Dominance Complete(ref Search s)

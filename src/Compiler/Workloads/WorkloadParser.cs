@@ -190,8 +190,10 @@ internal static partial class WorkloadParser
 
     private static LayerShape MatmulShape(int m, int k, int n) => new(LayerOp.Matmul, 1, k, n, m, 1, 1, 1, 1, 1, 1, 1, m, 1);
 
-    // One LSTM step is a gate matmul [x, h] (input_size + recurrent) -> 4*hidden (i, f, g, o), plus an
-    // optional projection hidden -> projection (LSTMP); the elementwise cell update is not modelled.
+    // An LSTM's gate pre-activations are x_t·W_x + h_{t-1}·W_h (i, f, g, o: 4*hidden wide). The input part
+    // does not depend on the recurrence, so it runs once over the whole sequence as one steps x input_size
+    // matmul (as TFLite and XLA compile it); only h_{t-1}·W_h (recurrent -> 4*hidden) and the optional
+    // projection hidden -> projection (LSTMP) run per step. The elementwise cell update is not modelled.
     private static IEnumerable<Layer> Lstm(YamlNode node, string name)
     {
         node.RejectUnknownKeys("name", "op", "input_size", "hidden_size", "projection", "steps", "bidirectional", "bias");
@@ -205,7 +207,8 @@ internal static partial class WorkloadParser
         var layers = new List<Layer>();
         foreach (var direction in directions)
         {
-            layers.Add(new Layer($"{name}{direction}_gates", MatmulShape(1, input + recurrent, 4 * hidden), steps, bias));
+            layers.Add(new Layer($"{name}{direction}_input", MatmulShape(steps, input, 4 * hidden), 1, bias));
+            layers.Add(new Layer($"{name}{direction}_gates", MatmulShape(1, recurrent, 4 * hidden), steps, false));
             if (projection is { } p)
             {
                 layers.Add(new Layer($"{name}{direction}_projection", MatmulShape(1, hidden, p), steps, false));

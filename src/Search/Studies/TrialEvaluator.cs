@@ -52,7 +52,7 @@ public sealed class TrialEvaluator(DesignSpaceAdapter adapter, DesignObjective o
 
         var speedups = scored.Speedups.ToDictionary(s => s.Workload, s => s.Speedup, StringComparer.Ordinal);
         var metrics = evaluation.Workloads
-            .Select(w => new WorkloadMetric(w.Workload, w.LatencySeconds, w.ThroughputPerSecond, speedups[w.Workload]))
+            .Select(w => new WorkloadMetric(w.Workload, w.LatencySeconds, w.ThroughputPerSecond, speedups[w.Workload], w.EnergyJoules, w.PowerWatts))
             .ToList();
         return new TrialOutcome.Completed(scored.Reward, evaluation.Area.TotalMm2, metrics);
     }

@@ -51,6 +51,8 @@ public sealed class RangeCornerTests
             Assert.True(w.Cycles > 0, $"{w.Workload}: {w.Cycles} cycles");
             Assert.True(double.IsFinite(w.LatencySeconds) && w.LatencySeconds > 0, $"{w.Workload}: latency {w.LatencySeconds}");
             Assert.True(w.DramBytes >= 0, $"{w.Workload}: {w.DramBytes} DRAM bytes");
+            Assert.True(double.IsFinite(w.EnergyJoules) && w.EnergyJoules > 0, $"{w.Workload}: energy {w.EnergyJoules} J");
+            Assert.True(double.IsFinite(w.PowerWatts) && w.PowerWatts > 0, $"{w.Workload}: power {w.PowerWatts} W");
         }
     }
 

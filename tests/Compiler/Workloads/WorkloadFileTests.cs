@@ -70,19 +70,29 @@ public sealed class WorkloadFileTests : IDisposable
     }
 
     [Fact]
-    public void Lstm_expands_into_gate_and_projection_matmuls_repeated_per_step()
+    public void Lstm_batches_the_input_projection_over_the_sequence_and_repeats_only_the_recurrent_part()
     {
         var w = Load("""
               - {name: enc1, op: lstm, input_size: 320, hidden_size: 2048, projection: 640, steps: 100}
               - {name: blstm, op: lstm, input_size: 512, hidden_size: 256, steps: 26, bidirectional: true}
             """);
-        Assert.Equal(["enc1_gates", "enc1_projection", "blstm_fw_gates", "blstm_bw_gates"], w.Layers.Select(l => l.Name));
-        var gates = w.Layers[0];
-        Assert.Equal(new LayerShape(LayerOp.Matmul, 1, 320 + 640, 4 * 2048, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), gates.Shape);
-        Assert.Equal((100, true), (gates.Repeat, gates.Bias));
-        Assert.Equal((2048, 640, 100, false), (w.Layers[1].Shape.InputChannels, w.Layers[1].Shape.OutputChannels, w.Layers[1].Repeat, w.Layers[1].Bias));
-        Assert.Equal(768, w.Layers[2].Shape.InputChannels);
-        Assert.Equal(2L * ((768L * 1024) + 1024), w.Layers.Skip(2).Sum(l => l.Parameters));
+        Assert.Equal(["enc1_input", "enc1_gates", "enc1_projection", "blstm_fw_input", "blstm_fw_gates", "blstm_bw_input", "blstm_bw_gates"], w.Layers.Select(l => l.Name));
+
+        // x_t·W_x for all 100 steps at once: a 100 x 320 by 320 x 8192 matmul, run once, carrying the gate biases.
+        var input = w.Layers[0];
+        Assert.Equal(new LayerShape(LayerOp.Matmul, 1, 320, 4 * 2048, 100, 1, 1, 1, 1, 1, 1, 1, 100, 1), input.Shape);
+        Assert.Equal((1, true), (input.Repeat, input.Bias));
+
+        // h_{t-1}·W_h per step: 640 (the projection) -> 8192.
+        var gates = w.Layers[1];
+        Assert.Equal(new LayerShape(LayerOp.Matmul, 1, 640, 4 * 2048, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), gates.Shape);
+        Assert.Equal((100, false), (gates.Repeat, gates.Bias));
+        Assert.Equal((2048, 640, 100, false), (w.Layers[2].Shape.InputChannels, w.Layers[2].Shape.OutputChannels, w.Layers[2].Repeat, w.Layers[2].Bias));
+
+        // Same MACs and parameters as one [x, h] gate matmul per step: the batching only regroups the work.
+        Assert.Equal(100L * (320 + 640) * 8192, (input.Shape.Macs * input.Repeat) + (gates.Shape.Macs * gates.Repeat));
+        Assert.Equal((512, 256), (w.Layers[3].Shape.InputChannels, w.Layers[4].Shape.InputChannels));
+        Assert.Equal(2L * ((768L * 1024) + 1024), w.Layers.Skip(3).Sum(l => l.Parameters));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Apollo.Compiler.Evaluation;
 using Apollo.Compiler.Workloads;
 using Apollo.Search.Objective;
 using Apollo.Simulator.Area;
+using Apollo.Simulator.Energy;
 using Apollo.Simulator.Template;
 using Apollo.Testing;
 
@@ -106,6 +107,9 @@ public sealed class RewardFunctionTests
         Assert.Equal(scored.Speedups[0].Speedup > scored.Speedups[1].Speedup, scored.Reward > unweighted);
     }
 
+    // Energy plays no part in the reward.
+    private static readonly WorkloadEnergy NoEnergy = new(new EnergyBreakdown(0, 0, 0, 0, 0, 0, 0, 0), []);
+
     private static Dictionary<string, double> Weights(params (string Workload, double Weight)[] weights) =>
         weights.ToDictionary(w => w.Workload, w => w.Weight, StringComparer.Ordinal);
 
@@ -114,6 +118,6 @@ public sealed class RewardFunctionTests
         new(
             new AcceleratorConfig(1, 1, 1, 1, 1024, 1024, 64, 1024, 1024, 1),
             new AreaBreakdown([new AreaComponent("chip", areaMm2)]),
-            workloads.Select(w => new WorkloadPerformance(w.Workload, false, 1000, 1 / w.Throughput, w.Throughput, 0, 0.5, [])).ToList(),
+            workloads.Select(w => new WorkloadPerformance(w.Workload, false, 1000, 1 / w.Throughput, w.Throughput, 0, 0.5, [], NoEnergy)).ToList(),
             Infeasible: null);
 }

@@ -168,6 +168,11 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("mac_ways: 4", "mac_ways: 2147483648", "mac_ways", "must be at most 64, got 2147483648; allowed: 1 to 64")]
     [InlineData("dram_latency_cycles: 200", "dram_latency_cycles: 1e18", "memory.dram_latency_cycles", "allowed: 0 to 1000000")]
     [InlineData("max_variants: 64", "max_variants: 0", "program.max_variants", "must be at least 1, got 0; allowed: 1 to 4096")]
+    [InlineData("mac_pj: 0.2", "mac_pj: 0", "energy.mac_pj", "must be at least 1E-06 pJ")]
+    [InlineData("dram_pj_per_bit: 4.5", "dram_pj_per_bit: 1e300", "energy.dram_pj_per_bit", "allowed: 0.001 to 1000 pJ/bit")]
+    [InlineData("sram_capacity_exponent: 0.5", "sram_capacity_exponent: 2", "energy.sram_capacity_exponent", "allowed: 0 to 1")]
+    [InlineData("staging_write_pj_per_byte: 0.48", "staging_write_pj_per_byte: -1", "energy.staging_write_pj_per_byte", "allowed: 1E-06 to 1000 pJ/B")]
+    [InlineData("leakage_w_per_mm2: 0.02", "leakage_w_per_mm2: 11", "energy.leakage_w_per_mm2", "allowed: 0 to 10 W/mm²")]
     public void Technology_constants_outside_their_plausible_range_are_refused(string from, string to, string field, string problem)
     {
         var original = File.ReadAllText(RepositoryPaths.Config("technology", "edge-7nm.yaml"));
