@@ -77,8 +77,9 @@ public sealed class MappingCompiler(Technology technology)
         search.TileCycles = o.TileIssueCycles + o.PipelineDepthCycles;
         var weightBytes = weightsResident ? 0 : layer.Shape.WeightElements * technology.BytesPerWeight;
         search.WeightBytes = weightBytes;
-        search.WeightLinkCycles = weightBytes == 0 ? 0 : (weightBytes / technology.DramBytesPerCycle(config.IoBandwidthGBps)) + technology.Memory.DramLatencyCycles;
-        search.OutputBytesLowerBound = MinimumChunks(config, layer.Shape) > 1 ? technology.BytesPerPartialSum : Math.Min(technology.BytesPerActivation, technology.BytesPerPartialSum);
+        search.WeightLinkCycles = (weightBytes / technology.DramBytesPerCycle(config.IoBandwidthGBps)) + ExposedTransferCycles(weightBytes);
+        search.MinimumChunks = MinimumChunks(config, layer.Shape);
+        search.OutputBytesLowerBound = search.MinimumChunks > 1 ? technology.BytesPerPartialSum : Math.Min(technology.BytesPerActivation, technology.BytesPerPartialSum);
 
         Walk(ref search, 0);
         if (search.Best is { } best)
@@ -118,16 +119,21 @@ public sealed class MappingCompiler(Technology technology)
         public long TileCycles;      // one tile's issue and pipeline fill
         public double WeightLinkCycles; // the weights over the link once (0 when they stay pinned)
         public long WeightBytes;     // streamed over the link per inference (0 when pinned)
+        public long MinimumChunks;   // fewest channel chunks of any mapping
         public long OutputBytesLowerBound; // per output element in PE memory: partial sums when the reduction must be chunked
         // Set once the PE factors are (see Bound):
         public bool Streamed;        // the PE's activations cannot stay resident
         public long Bands;           // fewest activation bands
         public long InputDramBytes;  // input over the link, with the fewest bands' halo
         public long PeInputBytes;    // PE-memory reads of the PE's input window, per output-channel lane group
+        public long PePartialSumBytes; // PE-memory partial-sum traffic of the fewest channel chunks
         public double PeLinkCycles;  // the link, without the halo (monotone)
         public double PeHaloLinkCycles; // the link, with the halo
+        public long StreamedExposedCycles; // the exposed fill and drain streamed activations add
+        public long MinTiles;        // fewest DMA tiles: the bands, then times the weight tiles
+        public long TileTransferCycles; // per-transfer cost of one tile's DMA
         // Set once the core factors are:
-        public long CoreBoundCycles; // core-memory reads of the core's weights
+        public long CoreWeights;     // the core's share of the weights
         public double CoreLinkCycles; // the link, with the weight tiles
         public MappedLayer? Best;
         public Failure? Nearest;
@@ -256,7 +262,13 @@ public sealed class MappingCompiler(Technology technology)
             steps *= CeilDiv(s.Extent[d], s.Factor[d]);
         }
 
-        double busy = CeilDiv(steps, s.InnerUnits[level]);
+        double busy = CeilDiv(steps, s.InnerUnits[level]) + ExposedTransferCycles(s.WeightBytes);
+        if (level < (int)SpatialLevel.PeRows)
+        {
+            s.MinTiles = 1;
+            s.TileTransferCycles = TransferCostCycles(s.WeightBytes, 0);
+        }
+
         var link = s.WeightLinkCycles;
         var fullLink = link;
         if (level == (int)SpatialLevel.PeRows)
@@ -266,6 +278,7 @@ public sealed class MappingCompiler(Technology technology)
 
         if (level >= (int)SpatialLevel.PeRows)
         {
+            busy += s.StreamedExposedCycles;
             link = s.PeLinkCycles;
             fullLink = s.PeHaloLinkCycles;
             // Output-channel lane groups still to come: cores and lanes may split K further, ways never.
@@ -275,7 +288,7 @@ public sealed class MappingCompiler(Technology technology)
                 (int)SpatialLevel.Cores => s.Space.Size(SpatialLevel.Lanes),
                 _ => 1,
             };
-            busy = Math.Max(busy, CeilDiv(s.PeInputBytes * CeilDiv(Residual(ref s, K), kUnits), technology.Memory.PeMemoryBytesPerCycle));
+            busy = Math.Max(busy, CeilDiv((s.PeInputBytes * CeilDiv(Residual(ref s, K), kUnits)) + s.PePartialSumBytes, technology.Memory.PeMemoryBytesPerCycle));
         }
 
         if (level == (int)SpatialLevel.Cores)
@@ -285,11 +298,27 @@ public sealed class MappingCompiler(Technology technology)
 
         if (level >= (int)SpatialLevel.Cores)
         {
-            busy = Math.Max(busy, s.CoreBoundCycles);
+            // Weights that do not stay in parameter staging are re-read per pixel group: output rows are final
+            // at the core level, output columns once the lanes are set.
+            var coreReads = s.CoreWeights;
+            if (s.CoreWeights * 2 > s.Config.ParameterMemoryBytes)
+            {
+                var columnUnits = level == (int)SpatialLevel.Cores ? s.Space.Size(SpatialLevel.Lanes) : 1;
+                coreReads *= Residual(ref s, P) * CeilDiv(Residual(ref s, Q), columnUnits);
+            }
+
+            busy = Math.Max(busy, CeilDiv(coreReads, technology.Memory.CoreMemoryBytesPerCycle));
             fullLink = Math.Max(fullLink, s.CoreLinkCycles);
         }
 
-        var monotone = (long)Math.Floor(Math.Max(busy + s.TileCycles, link)) + s.FixedCycles;
+        // The fill and drain are exposed around the busy steps (see Evaluate): the weights' read, and the
+        // activations' read and write once they are known to stream.
+        // At least MinTiles tiles (the activation bands and weight tiles known so far), each with its issue,
+        // pipeline fill and per-transfer costs.
+        busy += s.MinTiles * s.TileCycles;
+        link += (s.MinTiles - 1) * s.TileTransferCycles;
+        fullLink += (s.MinTiles - 1) * s.TileTransferCycles;
+        var monotone = (long)Math.Floor(Math.Max(busy, link)) + s.FixedCycles;
         return (monotone, Math.Max(monotone, (long)Math.Floor(fullLink) + s.FixedCycles));
     }
 
@@ -315,9 +344,13 @@ public sealed class MappingCompiler(Technology technology)
         var outputBytesPerRow = perG * perK * perQ * s.OutputBytesLowerBound;
         var residentBytes = (InRows(perP) * inputBytesPerRow) + (perP * outputBytesPerRow);
         s.PeInputBytes = InRows(perP) * inputBytesPerRow;
+        s.PePartialSumBytes = s.MinimumChunks > 1 ? perG * perK * perP * perQ * t.BytesPerPartialSum * 2 * (s.MinimumChunks - 1) : 0;
         s.PeLinkCycles = s.WeightLinkCycles;
         s.PeHaloLinkCycles = s.WeightLinkCycles;
         s.Streamed = residentBytes > s.Config.PeMemoryBytes;
+        s.StreamedExposedCycles = 0;
+        s.MinTiles = 1;
+        s.TileTransferCycles = TransferCostCycles(s.WeightBytes, 0);
         if (!s.Streamed)
         {
             s.InputDramBytes = 0;
@@ -334,8 +367,11 @@ public sealed class MappingCompiler(Technology technology)
         var inputBytes = shape.InputElements * bytesA;
         s.InputDramBytes = (long)Math.Ceiling(inputBytes * (1 + halo));
         s.Bands = bands;
+        s.MinTiles = RoundUpToPowerOfTwo(bands);
+        s.TileTransferCycles = TransferCostCycles(s.WeightBytes + inputBytes, shape.OutputElements * bytesA);
         s.PeLinkCycles = StreamedLinkCycles(ref s, s.WeightBytes + inputBytes);
         s.PeHaloLinkCycles = StreamedLinkCycles(ref s, s.WeightBytes + s.InputDramBytes);
+        s.StreamedExposedCycles = ExposedTransferCycles(s.WeightBytes + inputBytes) - ExposedTransferCycles(s.WeightBytes) + ExposedTransferCycles(shape.OutputElements * bytesA);
     }
 
     /// <summary>Once the core factors are set: the core memory's weight reads, and the weight tiles' effect on the link.</summary>
@@ -343,9 +379,10 @@ public sealed class MappingCompiler(Technology technology)
     {
         var shape = s.Space.Shape;
         var coreWeights = shape.HasWeights ? Residual(ref s, G) * Residual(ref s, K) * Residual(ref s, C) * Residual(ref s, RS) * technology.BytesPerWeight : 0;
-        s.CoreBoundCycles = CeilDiv(coreWeights, technology.Memory.CoreMemoryBytesPerCycle);
+        s.CoreWeights = coreWeights;
         s.CoreLinkCycles = 0;
         var weightTiles = s.WeightsResident || coreWeights <= s.Config.CoreMemoryBytes ? 1 : CeilDiv(coreWeights, s.Config.CoreMemoryBytes / 2);
+        s.MinTiles = RoundUpToPowerOfTwo((s.Streamed ? s.Bands : 1) * weightTiles);
         if (s.Streamed && weightTiles > 1)
         {
             var bandsOuter = (s.WeightBytes * s.Bands) + s.InputDramBytes;
@@ -357,9 +394,15 @@ public sealed class MappingCompiler(Technology technology)
     private double StreamedLinkCycles(ref Search s, long readBytes)
     {
         var write = s.Space.Shape.OutputElements * technology.BytesPerActivation;
-        var latency = technology.Memory.DramLatencyCycles;
-        return ((readBytes + write) / technology.DramBytesPerCycle(s.Config.IoBandwidthGBps)) + (readBytes > 0 ? latency : 0) + (write > 0 ? latency : 0);
+        return ((readBytes + write) / technology.DramBytesPerCycle(s.Config.IoBandwidthGBps)) + ExposedTransferCycles(readBytes) + ExposedTransferCycles(write);
     }
+
+    /// <summary>The per-transfer cost of one tile's DMA: one transfer per direction that moves bytes.</summary>
+    private long TransferCostCycles(long readBytes, long writeBytes) =>
+        ((readBytes > 0 ? 1 : 0) + (writeBytes > 0 ? 1 : 0)) * (long)technology.Memory.DmaTransferCycles;
+
+    /// <summary>What a DMA direction that moves any bytes pays at least once, exposed: its latency and one transfer's fixed cost (CycleModel).</summary>
+    private long ExposedTransferCycles(long bytes) => bytes > 0 ? technology.Memory.DramLatencyCycles + technology.Memory.DmaTransferCycles : 0;
 
     private Dominance Complete(ref Search s)
     {
@@ -602,8 +645,13 @@ public sealed class MappingCompiler(Technology technology)
         // and the layer setup and loop overheads.
         var o = t.Overheads;
         var latency = t.Memory.DramLatencyCycles;
-        var busyBound = Math.Max(computeSteps, onChipCycles) + o.TileIssueCycles + o.PipelineDepthCycles;
-        var linkBound = ((readBytes + writeBytes) / bytesPerCycle) + (readBytes > 0 ? latency : 0) + (writeBytes > 0 ? latency : 0);
+        // The first tile's read (the fill) and the last one's write-back (the drain) are exposed around the
+        // busy steps, each at least one DMA transfer with its latency; every transfer costs its per-transfer time.
+        // Each of the (at least requiredTiles) tiles pays its issue and pipeline fill and one DMA transfer per
+        // direction.
+        var exposed = ExposedTransferCycles(readBytes) + ExposedTransferCycles(writeBytes);
+        var busyBound = Math.Max(computeSteps, onChipCycles) + (requiredTiles * (o.TileIssueCycles + o.PipelineDepthCycles)) + exposed;
+        var linkBound = ((readBytes + writeBytes) / bytesPerCycle) + exposed + ((requiredTiles - 1) * TransferCostCycles(readBytes, writeBytes));
         var passBound = CeilDiv(passes, unrollFactor) * o.PassIssueCycles;
         var lowerBound = (long)Math.Floor(Math.Max(busyBound, linkBound)) + o.LayerSetupCycles + passBound;
         if (lowerBound >= bestCycles)
