@@ -16,20 +16,21 @@ namespace Apollo.Compiler.Evaluation;
 /// <para>The rule (docs/model.md §5). If every layer's weights fit in all core memories together, all are
 /// pinned. Otherwise each core keeps <see cref="MemoryConstants.WeightStreamBufferBytes"/> (or all of its
 /// memory, if smaller) as the DMA double buffer of the streaming layers, and the rest of every core memory,
-/// cores × max(0, core_memory − reserve) bytes, is filled greedily: by DRAM bytes saved per byte pinned
-/// (= the layer's repeat count, since a streamed layer reads its weights once per execution), highest
-/// first, then smaller layers first, then workload order; a layer that does not fit in what is left is
-/// skipped and the next ones are tried. PE memory is not used: it holds the activations, whose
-/// residency the mapper decides per layer, and its port already feeds the input windows.</para>
+/// cores × max(0, core_memory − reserve) bytes, holds the longest prefix that fits of the layers ordered by
+/// DRAM bytes saved per byte pinned (= the layer's repeat count, since a streamed layer reads its weights
+/// once per execution), highest first, then smaller layers first, then workload order. The first layer that
+/// does not fit ends the prefix: later layers stream even if one of them would fit (as the Edge TPU compiler
+/// caches parameters in order until its SRAM is full and streams the rest). PE memory is not used: it holds
+/// the activations, whose residency the mapper decides per layer, and its port already feeds the input
+/// windows.</para>
 /// <para>Why it is monotone. The reserve depends on core memory only and never shrinks as it grows, so
 /// streaming layers never lose working memory to pinning. The capacity grows with core memory and the
-/// number of cores, never with anything else. Ratios are whole classes (repeat counts) and within a class
-/// the greedy takes the smallest layers first, i.e. a prefix; when a larger class takes one more layer of
-/// size s, the lower classes lose at most s bytes of a lower ratio, so the bytes saved never fall as
-/// capacity grows. And once an unpinned layer fits in the spare capacity, the greedy at that capacity
-/// must have taken a layer it did not take before (it would otherwise have reached that layer with at
-/// least that much left), so the streamed bytes fall strictly. Property-tested in
-/// tests/Compiler/Evaluation/WeightCachePlanTests.cs.</para>
+/// number of cores, never with anything else, and a prefix of a fixed order only grows with capacity: a
+/// layer pinned on a design stays pinned on every larger one, so no layer streams on a bigger design that
+/// was pinned on a smaller one (a greedy that skips a layer and tries the next cannot promise that: the
+/// skipped layer may fit later and push out smaller ones behind it). The bytes saved never fall, and once
+/// the next layer of the order fits in the spare capacity the streamed bytes fall strictly. Property-tested
+/// in tests/Compiler/Evaluation/WeightCachePlanTests.cs.</para>
 /// </remarks>
 public sealed record WeightCachePlan(
     IReadOnlyList<bool> Pinned,
@@ -73,9 +74,11 @@ public sealed record WeightCachePlan(
             .ThenBy(i => i);
         long pinnedBytes = 0;
         long streamed = 0;
+        var full = false; // the first layer that does not fit ends the prefix
         foreach (var i in order)
         {
-            if (bytes[i] <= left)
+            full |= bytes[i] > left;
+            if (!full)
             {
                 pinned[i] = true;
                 left -= bytes[i];

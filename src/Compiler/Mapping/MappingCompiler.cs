@@ -381,7 +381,7 @@ public sealed class MappingCompiler(Technology technology)
         var coreWeights = shape.HasWeights ? Residual(ref s, G) * Residual(ref s, K) * Residual(ref s, C) * Residual(ref s, RS) * technology.BytesPerWeight : 0;
         s.CoreWeights = coreWeights;
         s.CoreLinkCycles = 0;
-        var weightTiles = s.WeightsResident || coreWeights <= s.Config.CoreMemoryBytes ? 1 : CeilDiv(coreWeights, s.Config.CoreMemoryBytes / 2);
+        var weightTiles = s.WeightsResident || coreWeights <= s.Config.CoreMemoryBytes ? 1 : CeilDiv(coreWeights, Math.Max(1, s.Config.CoreMemoryBytes / 2));
         s.MinTiles = RoundUpToPowerOfTwo((s.Streamed ? s.Bands : 1) * weightTiles);
         if (s.Streamed && weightTiles > 1)
         {

@@ -89,7 +89,7 @@ public sealed class WeightCachePlanTests
         select (config, workload, parameter);
 
     [Property(MaxTest = 2000)]
-    public Property More_memory_or_cores_never_streams_more_weights_and_one_more_fitting_layer_streams_less() =>
+    public Property More_memory_or_cores_never_streams_more_weights_keeps_every_pinned_layer_and_the_next_fitting_layer_streams_less() =>
         Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             var grown = DesignGenerators.Grow(c.Config, c.Parameter);
@@ -111,9 +111,19 @@ public sealed class WeightCachePlanTests
             var spare = after.AllPinned
                 ? long.MaxValue
                 : ((long)grown.TotalCores * (grown.CoreMemoryBytes - after.StreamingCoreMemoryBytes)) - before.PinnedWeightBytes;
-            var oneMoreFits = workload.Layers.Where((l, i) => !before.Pinned[i] && l.Shape.HasWeights)
-                .Any(l => l.Shape.WeightElements * Tech.BytesPerWeight <= spare);
-            return (!oneMoreFits || after.StreamedWeightBytes < before.StreamedWeightBytes).Label(label + " (one more layer fits)");
+            // The next layer of the plan's order (most repeated, then smallest, then first) that the smaller design streams.
+            var next = workload.Layers.Select((l, i) => (Layer: l, Index: i))
+                .Where(x => !before.Pinned[x.Index] && x.Layer.Shape.HasWeights)
+                .OrderByDescending(x => x.Layer.Repeat).ThenBy(x => x.Layer.Shape.WeightElements).ThenBy(x => x.Index)
+                .Select(x => x.Layer).FirstOrDefault();
+            var oneMoreFits = next is not null && next.Shape.WeightElements * Tech.BytesPerWeight <= spare;
+            if (oneMoreFits && after.StreamedWeightBytes >= before.StreamedWeightBytes)
+            {
+                return false.Label(label + " (the next layer fits)");
+            }
+
+            // Nested: every layer pinned on the smaller design stays pinned on the grown one.
+            return before.Pinned.Select((p, i) => !p || after.Pinned[i]).All(k => k).Label(label + " (a pinned layer streams on the grown design)");
         });
 
     [Property(MaxTest = 150)]

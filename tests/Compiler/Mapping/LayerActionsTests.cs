@@ -31,12 +31,13 @@ public sealed class LayerActionsTests
         // NoC: each PE receives its 63 x 1,280 = 80,640 B of weights, x 16 = 1,290,240 B, over 1 + (3 + 3) / 2 = 4 hops
         //   on average = 5,160,960 byte-hops.
         // Instruction memory: fetches per core = 24 prologue + 4 tiles x 20 + 1 loop iteration x 4 + 3 passes x 2 = 114
-        //   entries x 4 B x 64 cores = 29,184 B; the 86-entry program (24 + 2 loops x 4 + 2 variants x (20 + 1 tap
-        //   + 2 x 3 unrolled)) is written into 64 cores: 86 x 4 x 64 = 22,016 B.
+        //   entries x 4 B x 64 cores = 29,184 B; the 59-entry program (24 + 2 loops x 4 + 1 variant x (20 + 1 tap
+        //   + 2 x 3 unrolled); the uneven edge of K, 1000 over 64 cores, is predicated rather than peeled into a
+        //   second variant) is written into 64 cores: 59 x 4 x 64 = 15,104 B.
         var config = ReferenceLayers.Baseline;
         var technology = ReferenceLayers.Technology;
         var mapped = Assert.IsType<MappedLayer>(new MappingCompiler(technology).Compile(config, ReferenceLayers.Classifier).Mapped);
-        Assert.Equal(86, mapped.Temporal.ProgramEntries);
+        Assert.Equal(59, mapped.Temporal.ProgramEntries);
 
         var counts = LayerActions.Count(mapped, config, technology, weightsStreamed: true);
         Assert.Equal(1_280_000, counts.Macs);
@@ -44,7 +45,7 @@ public sealed class LayerActionsTests
         Assert.Equal(new MemoryTraffic(80_000, 81_920), counts.ActivationStaging);
         Assert.Equal(new MemoryTraffic(1_310_720, 1_310_720), counts.CoreMemory);
         Assert.Equal(new MemoryTraffic(28_672, 9_192), counts.PeMemory);
-        Assert.Equal(new MemoryTraffic(29_184, 22_016), counts.InstructionMemory);
+        Assert.Equal(new MemoryTraffic(29_184, 15_104), counts.InstructionMemory);
         Assert.Equal(1_280_000, counts.DramBytes);
         Assert.Equal(5_160_960, counts.NocByteHops);
 
@@ -55,7 +56,7 @@ public sealed class LayerActionsTests
         //   PE mem   28,672 x 2.4 + 9,192 x 2.88                       =     95,286 pJ
         //   core mem 1,310,720 x (0.6 + 0.72)                          =  1,730,150 pJ
         //   staging  1,280,000 x 0.566 + 1,310,720 x 0.679 + 80,000 x 0.40 + 81,920 x 0.48 = 1,685,146 pJ
-        //   instr    29,184 x 0.424 + 22,016 x 0.509                   =     23,590 pJ
+        //   instr    29,184 x 0.424 + 15,104 x 0.509                   =     20,072 pJ
         //   DRAM     1,280,000 B x 8 bit x 4.5 pJ                      = 46,080,000 pJ
         //   NoC      5,160,960 x 0.3                                   =  1,548,288 pJ
         //   leakage  0.02 W/mm² x 6.438 mm² x 33,994 cycles / 0.5 GHz  = ≈8.75 µJ
@@ -68,7 +69,7 @@ public sealed class LayerActionsTests
         Pj((28_672 * 2.4) + (9_192 * 2.88), e.PeMemoryJoules);
         Pj(1_310_720 * (0.6 + 0.72), e.CoreMemoryJoules);
         Pj((1_280_000 * 0.40 * r2) + (1_310_720 * 0.48 * r2) + (80_000 * 0.40) + (81_920 * 0.48), e.StagingJoules);
-        Pj((29_184 * 0.30 * r2) + (22_016 * 0.36 * r2), e.InstructionMemoryJoules);
+        Pj((29_184 * 0.30 * r2) + (15_104 * 0.36 * r2), e.InstructionMemoryJoules);
         Pj(46_080_000, e.DramJoules);
         Pj(1_548_288, e.NocJoules);
         Assert.Equal(6.438, area, 3);
