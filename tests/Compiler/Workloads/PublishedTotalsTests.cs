@@ -58,6 +58,14 @@ public sealed class PublishedTotalsTests
     }
 
     [Fact]
+    public void The_shipped_directory_holds_the_coral_calibration_networks()
+    {
+        // The six networks of Coral's Edge TPU benchmark table (docs/calibration.md); their totals are checked above.
+        string[] coral = ["mobilenet_v2", "inception_v1", "resnet50_299", "ssd_mobilenet_v2", "deeplabv3_mobilenet_v2_513", "efficientnet_edgetpu_s"];
+        Assert.Subset(Catalog.Names.ToHashSet(), coral.ToHashSet());
+    }
+
+    [Fact]
     public void Rnnt_encoder_and_decoder_together_match_the_published_model_size()
     {
         // He et al. 2019 publish only the whole model (117M); the per-file figures are derived, so the

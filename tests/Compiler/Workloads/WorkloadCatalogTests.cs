@@ -11,21 +11,35 @@ public sealed class WorkloadCatalogTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    // The Coral calibration networks (docs/calibration.md) live only in the `coral` set: adding them to `all`
+    // or a study suite would change every study and every figure measured on it.
+    private static readonly string[] CalibrationOnly =
+        ["inception_v1", "resnet50_299", "ssd_mobilenet_v2", "deeplabv3_mobilenet_v2_513", "efficientnet_edgetpu_s"];
+
     [Fact]
     public void Shipped_sets_resolve_to_workloads_of_their_domain()
     {
         var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
-        Assert.Equal(["all", "classification", "detection", "ocr", "segmentation", "speech", "vision"], catalog.Sets.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(catalog.Names.Order(StringComparer.Ordinal), catalog.ResolveSet("all").Select(w => w.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["all", "classification", "coral", "detection", "ocr", "segmentation", "speech", "vision"], catalog.Sets.Keys.Order(StringComparer.Ordinal));
+        var suite = catalog.Names.Except(CalibrationOnly).ToList();
+        Assert.Equal(suite, catalog.ResolveSet("all").Select(w => w.Name).Order(StringComparer.Ordinal));
         foreach (var domain in new[] { "classification", "detection", "ocr", "segmentation", "speech" })
         {
             var members = catalog.ResolveSet(domain);
             Assert.NotEmpty(members);
             Assert.All(members, w => Assert.Equal(domain, w.Domain));
-            Assert.Equal(catalog.Names.Count(n => catalog.Get(n).Domain == domain), members.Count);
+            Assert.Equal(suite.Count(n => catalog.Get(n).Domain == domain), members.Count);
         }
 
         Assert.All(catalog.ResolveSet("vision"), w => Assert.Equal("classification", w.Domain));
+    }
+
+    [Fact]
+    public void The_coral_set_is_the_benchmark_table_and_only_it_holds_the_calibration_networks()
+    {
+        var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
+        Assert.Equal(["mobilenet_v2", .. CalibrationOnly], catalog.Sets["coral"]);
+        Assert.All(catalog.Sets.Where(s => s.Key != "coral"), s => Assert.Empty(s.Value.Intersect(CalibrationOnly)));
     }
 
     [Fact]
@@ -75,7 +89,7 @@ public sealed class WorkloadCatalogTests : IDisposable
         var catalog = WorkloadCatalog.Load(RepositoryPaths.Config("workloads"));
         var e = Assert.Throws<ConfigException>(() => catalog.ResolveSet("nlp"));
         Assert.Equal("set", e.Field);
-        Assert.Contains("valid sets: all, classification, detection, ocr, segmentation, speech, vision", e.Problem);
+        Assert.Contains("valid sets: all, classification, coral, detection, ocr, segmentation, speech, vision", e.Problem);
     }
 
     [Fact]
