@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Apollo.Testing;
 
 namespace Apollo.Cli.Tests;
@@ -25,5 +26,29 @@ public static class ApolloProcess
         using var cancel = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cancel.Token);
         return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>
+    /// Starts apollo with <paramref name="args"/> from the repository root, with stdin, stdout and stderr as pipes
+    /// (UTF-8 without a byte-order mark), for a test that talks to it line by line. The caller disposes it.
+    /// </summary>
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "apollo.dll"));
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment.Remove("APOLLO_DEBUG");
+        return Process.Start(info)!;
     }
 }

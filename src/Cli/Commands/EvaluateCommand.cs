@@ -1,184 +1,133 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Apollo.Cli.Output;
 using Apollo.Compiler.Workloads;
 using Apollo.Configuration;
 using Apollo.Search.Objective;
+using Apollo.Search.Optimizers;
+using Apollo.Search.Studies;
 using Apollo.Simulator.Template;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;
 
-/// <summary><c>apollo evaluate</c>: one design point from a file, or a JSON-lines stream from stdin (--batch).</summary>
+/// <summary>
+/// <c>apollo evaluate</c>: one design point from a file, or a JSON-lines stream from stdin (--batch); with --config,
+/// scored exactly as the search config's study scores its trials.
+/// </summary>
 public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
 {
     private readonly Option<string?> _accelerator = new("--accelerator") { Description = "Accelerator YAML file (see configs/accelerators/baseline.yaml)." };
     private readonly Option<string?> _workloads = new("--workloads") { Description = "Comma-separated workload names (see configs/workloads)." };
     private readonly Option<string?> _workloadSet = new("--workload-set") { Description = "A named workload set from configs/workloads/sets.yaml (default: all)." };
     private readonly Option<string?> _workloadDir = new("--workload-dir") { Description = "Folder of workload YAML files (default: configs/workloads)." };
-    private readonly Option<double?> _budget = new("--budget") { Description = "Area budget in mm²; points above it are infeasible (default: none)." };
+    private readonly Option<double?> _budget = new("--budget") { Description = "Area budget in mm²; points above it are infeasible (default: none; with --config, the config's)." };
     private readonly Option<bool> _perLayer = new("--per-layer") { Description = "Show every layer's mapping and cycle breakdown." };
     private readonly Option<string> _format = new("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-    private readonly Option<bool> _batch = new("--batch") { Description = "Read design points as JSON lines from stdin, write one JSON result per line." };
+    private readonly Option<bool> _batch = new("--batch") { Description = "Read design points as JSON lines from stdin, answer each line as soon as it is evaluated (in input order)." };
     private readonly Option<string?> _space = new("--space") { Description = "Search space YAML the points must lie in (default: configs/accelerators/space.yaml)." };
     private readonly Option<string?> _baseline = new("--baseline") { Description = "Baseline accelerator YAML that defines reward 1.0 (default: configs/accelerators/baseline.yaml)." };
+    private readonly Option<string?> _config = new("--config") { Description = "Search config YAML: score as its study does (space, workloads, weights, baseline, area budget)." };
+    private readonly Option<int?> _threads = new("--threads") { Description = "Points evaluated at once in --batch mode (default 0: all cores)." };
 
     public Command Build()
     {
         _format.AcceptOnlyFromAmong("table", "json");
         var command = new Command("evaluate", "Compile and simulate a design point: area, per-workload latency and throughput, reward, or why it is infeasible.")
         {
-            _accelerator, _workloads, _workloadSet, _workloadDir, _budget, _perLayer, _format, _batch, _space, _baseline,
+            _accelerator, _workloads, _workloadSet, _workloadDir, _budget, _perLayer, _format, _batch, _space, _baseline, _config, _threads,
         };
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Run(result, cancellation)));
         return command;
     }
 
+    /// <summary>What points are checked against and scored with, from the options or from a search config.</summary>
+    private sealed record Scoring(TemplateSpace Space, DesignObjective Objective, double? Budget, string? Study);
+
     private async Task<int> Run(ParseResult result, CancellationToken cancellation)
     {
         var budget = CliValues.Budget(result.GetValue(_budget));
+        var threads = CliValues.Threads(result.GetValue(_threads));
+        var batch = result.GetValue(_batch);
+        if (threads is not null && !batch)
+        {
+            throw CliValues.Bad("--threads", "only --batch evaluates points in parallel; give --threads with --batch");
+        }
+
+        if (batch && result.GetValue(_accelerator) is not null)
+        {
+            throw new ConfigException("<command line>", null, "--accelerator", "--batch reads design points from stdin; do not give --accelerator");
+        }
+
+        AcceleratorDefinition? accelerator = null;
+        Scoring scoring;
+        if (result.GetValue(_config) is { } configPath)
+        {
+            accelerator = batch ? null : LoadAccelerator(result);
+            scoring = ConfigScoring(result, locator.UserPath(configPath), budget);
+        }
+        else
+        {
+            scoring = OptionScoring(result, budget, batch, out accelerator);
+        }
+
+        if (accelerator is null)
+        {
+            var jobs = threads is null or 0 ? Environment.ProcessorCount : threads.Value;
+            return await new BatchEvaluation(streams, scoring.Space, scoring.Objective, scoring.Budget, scoring.Study, jobs).Run(cancellation);
+        }
+
+        scoring.Space.Validate(accelerator.Config, (field, problem) => new ConfigException(accelerator.File, accelerator.ParameterLines.GetValueOrDefault(field), $"parameters.{field}", problem));
+        var scored = scoring.Objective.Score(accelerator.Config);
+        if (result.GetValue(_format) == "json")
+        {
+            await streams.Out.WriteLineAsync(EvaluationJson.Build(scored, scoring.Budget, result.GetValue(_perLayer), scoring.Study).ToJsonString(EvaluationJson.Options));
+        }
+        else
+        {
+            EvaluationTable.Write(streams.CreateConsole(), accelerator.Name, scored, scoring.Budget, result.GetValue(_perLayer), scoring.Study);
+        }
+
+        return CommandErrors.Ok;
+    }
+
+    /// <summary>
+    /// The options' scoring. A single point is priced with its own file's technology, a batch with the space's; the
+    /// baseline with the same technology, without a budget.
+    /// </summary>
+    private Scoring OptionScoring(ParseResult result, double? budget, bool batch, out AcceleratorDefinition? accelerator)
+    {
         var space = AcceleratorFiles.LoadSpace(result.GetValue(_space) is { } s ? locator.UserPath(s) : locator.DefaultSpace);
         var baseline = AcceleratorFiles.LoadAccelerator(result.GetValue(_baseline) is { } b ? locator.UserPath(b) : locator.DefaultBaseline);
         var catalog = WorkloadCatalog.Load(result.GetValue(_workloadDir) is { } d ? locator.UserPath(d) : locator.DefaultWorkloads);
         var workloads = EvaluationSetup.SelectWorkloads(catalog, result.GetValue(_workloads), result.GetValue(_workloadSet));
-
-        if (result.GetValue(_batch))
-        {
-            if (result.GetValue(_accelerator) is not null)
-            {
-                throw new ConfigException("<command line>", null, "--accelerator", "--batch reads design points from stdin; do not give --accelerator");
-            }
-
-            var technology = Technology.Load(space.TechnologyFile);
-            var objective = EvaluationSetup.CreateObjective(technology, workloads, baseline, budget);
-            return await new BatchEvaluation(streams, space, objective, budget).Run(cancellation);
-        }
-
-        var path = result.GetValue(_accelerator) ?? throw new ConfigException("<command line>", null, "--accelerator", "required (or use --batch to read points from stdin)");
-        var accelerator = AcceleratorFiles.LoadAccelerator(locator.UserPath(path));
-        space.Validate(accelerator.Config, (field, problem) => new ConfigException(accelerator.File, accelerator.ParameterLines.GetValueOrDefault(field), $"parameters.{field}", problem));
-        var tech = Technology.Load(accelerator.TechnologyFile);
-        var scored = EvaluationSetup.CreateObjective(tech, workloads, baseline, budget).Score(accelerator.Config);
-        if (result.GetValue(_format) == "json")
-        {
-            await streams.Out.WriteLineAsync(EvaluationJson.Build(scored, budget, result.GetValue(_perLayer)).ToJsonString(EvaluationJson.Options));
-        }
-        else
-        {
-            EvaluationTable.Write(streams.CreateConsole(), accelerator.Name, scored, budget, result.GetValue(_perLayer));
-        }
-
-        return CommandErrors.Ok;
+        accelerator = batch ? null : LoadAccelerator(result);
+        var technology = Technology.Load(accelerator?.TechnologyFile ?? space.TechnologyFile);
+        return new Scoring(space, EvaluationSetup.CreateObjective(technology, workloads, baseline, budget), budget, null);
     }
-}
 
-/// <summary>
-/// The JSON-lines protocol for external optimizers: each input line is an object of parameter values,
-/// each output line the result for it, in order. A bad line gets {"line": n, "error": "..."} and the
-/// stream goes on. Points are evaluated in parallel in chunks; output order is input order.
-/// </summary>
-internal sealed class BatchEvaluation(CliStreams streams, TemplateSpace space, DesignObjective objective, double? budget)
-{
-    private const int Chunk = 256;
+    private AcceleratorDefinition LoadAccelerator(ParseResult result) =>
+        AcceleratorFiles.LoadAccelerator(locator.UserPath(
+            result.GetValue(_accelerator) ?? throw new ConfigException("<command line>", null, "--accelerator", "required (or use --batch to read points from stdin)")));
 
-    public async Task<int> Run(CancellationToken cancellation)
+    /// <summary>
+    /// A study's scoring, from the same <see cref="StudySetup.Scoring(SearchConfig)"/> that <c>search</c> uses: its
+    /// space and that space's technology, workloads, weights, baseline and area budget (which <c>--budget</c> overrides
+    /// as it does for <c>search</c>). Options that the config decides are refused rather than silently ignored.
+    /// </summary>
+    private Scoring ConfigScoring(ParseResult result, string path, double? budget)
     {
-        var lineNumber = 0;
-        var pending = new List<(int Line, string Text)>(Chunk);
-        while (await streams.In.ReadLineAsync(cancellation) is { } line)
+        foreach (var option in new Option[] { _workloads, _workloadSet, _workloadDir, _space, _baseline })
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (result.GetResult(option) is { Implicit: false })
             {
-                continue;
-            }
-
-            pending.Add((lineNumber, line));
-            if (pending.Count == Chunk)
-            {
-                await Flush(pending, cancellation);
+                throw CliValues.Bad(option.Name, "the search config given with --config decides this; edit the config (or drop --config) instead");
             }
         }
 
-        await Flush(pending, cancellation);
-        return CommandErrors.Ok;
-    }
-
-    private async Task Flush(List<(int Line, string Text)> pending, CancellationToken cancellation)
-    {
-        var outputs = new string[pending.Count];
-        Parallel.For(0, pending.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
-            outputs[i] = EvaluateLine(pending[i].Line, pending[i].Text));
-        foreach (var output in outputs)
-        {
-            await streams.Out.WriteLineAsync(output);
-        }
-
-        await streams.Out.FlushAsync(cancellation);
-        pending.Clear();
-    }
-
-    /// <summary>Longest input line that is parsed; a longer one gets an error object without being parsed.</summary>
-    public const int MaxLineLength = 65_536;
-
-    private const int MaxMessage = 400;
-
-    /// <summary>The answer line for one input line: its evaluation, or an error object; never throws for a bad line.</summary>
-    private string EvaluateLine(int line, string text)
-    {
-        AcceleratorConfig config;
-        try
-        {
-            config = Parse(text);
-            space.Validate(config, (field, problem) => new FormatException($"field '{CliValues.Echo(field)}': {problem}"));
-        }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or InvalidOperationException)
-        {
-            return Error(line, e.Message);
-        }
-
-        try
-        {
-            return EvaluationJson.Build(objective.Score(config), budget, perLayer: false).ToJsonString(EvaluationJson.Options);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A bug in the evaluation of one point must not cost the answers to all the others.
-            return Error(line, $"internal error: {e.GetType().Name}: {e.Message}");
-        }
-    }
-
-    private static string Error(int line, string message) =>
-        new JsonObject { ["line"] = line, ["error"] = CliValues.Echo(message.ReplaceLineEndings(" "), MaxMessage) }.ToJsonString(EvaluationJson.Options);
-
-    private static AcceleratorConfig Parse(string text)
-    {
-        if (text.Length > MaxLineLength)
-        {
-            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"line of {text.Length:N0} characters; the limit is {MaxLineLength:N0}"));
-        }
-
-        using var document = JsonDocument.Parse(text);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new FormatException("expected a JSON object of parameter values, e.g. {\"pe_x\":4,...}");
-        }
-
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var property in document.RootElement.EnumerateObject())
-        {
-            var value = property.Value is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var d) && double.IsFinite(d)
-                ? d
-                : throw new FormatException($"field '{CliValues.Echo(property.Name)}': expected a finite number, got {CliValues.Echo(property.Value.GetRawText())}");
-            if (!values.TryAdd(property.Name, value))
-            {
-                throw new FormatException($"field '{CliValues.Echo(property.Name)}': given more than once");
-            }
-        }
-
-        // The line number is in the error object already; the message names only the field.
-        return AcceleratorConfig.FromParameters(values, (field, problem) => new FormatException($"field '{CliValues.Echo(field)}': {problem}"));
+        var registry = OptimizerRegistry.Default;
+        var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
+            .With(null, null, null, budget, null, locator.WorkingDirectory, registry);
+        var study = StudySetup.Scoring(config);
+        return new Scoring(study.Template, study.Objective, config.AreaBudgetMm2, config.Study);
     }
 }

@@ -1,5 +1,6 @@
 using Apollo.Compiler.Workloads;
 using Apollo.Configuration;
+using Apollo.Search.Objective;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Studies;
 using Apollo.Simulator.Template;
@@ -8,6 +9,13 @@ namespace Apollo.Cli.Commands;
 
 /// <summary>A study ready to run: its runner and what the start-up line reports about it.</summary>
 public sealed record PreparedStudy(SearchConfig Config, StudyRunner Runner, TemplateSpace Template, int WorkloadCount);
+
+/// <summary>
+/// What a study scores its trials with: its space (whose technology prices every point), its workloads, and the
+/// objective over them (baseline, workload weights, area budget). <c>search</c> and <c>evaluate --config</c> both
+/// get it from <see cref="StudySetup.Scoring(SearchConfig)"/>, so an outside optimizer is told the reward a study would store.
+/// </summary>
+public sealed record StudyScoring(TemplateSpace Template, IReadOnlyList<Workload> Workloads, DesignObjective Objective);
 
 /// <summary>
 /// Checks a resolved search config against its files (space, baseline, workloads, weights, optimizer options,
@@ -20,6 +28,17 @@ public sealed class StudySetup(TimeProvider clock)
     public PreparedStudy Prepare(SearchConfig config, OptimizerRegistry registry)
     {
         var template = AcceleratorFiles.LoadSpace(config.SpaceFile);
+        var scoring = Scoring(config, template, () => _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions)));
+        return new PreparedStudy(config, new StudyRunner(config, new DesignSpaceAdapter(template), scoring.Objective, registry, clock), template, scoring.Workloads.Count);
+    }
+
+    /// <summary>The study's space, workloads and objective; evaluates the baseline once.</summary>
+    /// <exception cref="ConfigException">Any problem with the files the config names, or an infeasible baseline.</exception>
+    public static StudyScoring Scoring(SearchConfig config) => Scoring(config, AcceleratorFiles.LoadSpace(config.SpaceFile), () => { });
+
+    /// <summary>The scoring; <paramref name="checkBeforeBaseline"/> runs checks cheaper than evaluating the baseline (the optimizer's options).</summary>
+    private static StudyScoring Scoring(SearchConfig config, TemplateSpace template, Action checkBeforeBaseline)
+    {
         var baseline = AcceleratorFiles.LoadAccelerator(config.BaselineFile);
         var workloads = config.ResolveWorkloads(WorkloadCatalog.Load(config.WorkloadDirectory));
         foreach (var name in config.WorkloadWeights.Keys.Where(k => workloads.All(w => w.Name != k)))
@@ -27,8 +46,8 @@ public sealed class StudySetup(TimeProvider clock)
             throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
         }
 
-        _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
+        checkBeforeBaseline();
         var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights);
-        return new PreparedStudy(config, new StudyRunner(config, new DesignSpaceAdapter(template), objective, registry, clock), template, workloads.Count);
+        return new StudyScoring(template, workloads, objective);
     }
 }

@@ -14,7 +14,8 @@ public static class EvaluationJson
     // Relaxed escaping keeps "mm²" and quotes readable; output is never embedded in HTML.
     public static JsonSerializerOptions Options { get; } = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static JsonObject Build(ScoredDesign scored, double? budget, bool perLayer)
+    /// <summary>The evaluation object; <paramref name="study"/> names the study whose scoring was used (<c>evaluate --config</c>), or is null.</summary>
+    public static JsonObject Build(ScoredDesign scored, double? budget, bool perLayer, string? study = null)
     {
         var e = scored.Evaluation;
         var accelerator = Object(e.Config.ToParameters());
@@ -25,7 +26,7 @@ public static class EvaluationJson
             breakdown[c.Name] = c.Mm2;
         }
 
-        var speedups = scored.Speedups.ToDictionary(s => s.Workload, s => s.Speedup);
+        var speedups = scored.Speedups.ToDictionary(s => s.Workload);
         var workloads = new JsonArray();
         foreach (var w in e.Workloads)
         {
@@ -43,7 +44,8 @@ public static class EvaluationJson
                 ["energy_mj"] = w.EnergyJoules * 1e3,
                 ["power_w"] = w.PowerWatts,
                 ["energy_breakdown_mj"] = EnergyBreakdown(w.Energy.Breakdown),
-                ["speedup"] = speedups.TryGetValue(w.Workload, out var s) ? s : null,
+                ["speedup"] = speedups.TryGetValue(w.Workload, out var s) ? s.Speedup : null,
+                ["weight"] = s?.Weight,
             };
             if (perLayer)
             {
@@ -63,6 +65,7 @@ public static class EvaluationJson
             ["area_breakdown_mm2"] = breakdown,
             ["workloads"] = workloads,
             ["infeasible"] = e.Infeasible is { } r ? Reason(r) : null,
+            ["study"] = study,
         };
     }
 

@@ -8,7 +8,8 @@ namespace Apollo.Cli.Output;
 /// <summary>Human-readable evaluation: area breakdown, per-workload performance, reward or the reason it is infeasible.</summary>
 public static class EvaluationTable
 {
-    public static void Write(IAnsiConsole console, string name, ScoredDesign scored, double? budget, bool perLayer)
+    /// <summary>Writes the tables; <paramref name="study"/> names the study whose scoring was used (<c>evaluate --config</c>), or is null.</summary>
+    public static void Write(IAnsiConsole console, string name, ScoredDesign scored, double? budget, bool perLayer, string? study = null)
     {
         var e = scored.Evaluation;
         var parameters = string.Join("  ", e.Config.ToParameters().Select(p => $"{p.Key}={F(p.Value, "G")}"));
@@ -99,7 +100,12 @@ public static class EvaluationTable
         }
         else
         {
-            console.MarkupLine($"reward: [bold]{F(scored.Reward, "F4")}[/] (geometric mean of throughput/mm² speedups over the baseline)");
+            console.MarkupLine($"reward: [bold]{F(scored.Reward, "F4")}[/] ({(study is null ? "" : "weighted ")}geometric mean of throughput/mm² speedups over the baseline)");
+        }
+
+        if (study is not null)
+        {
+            console.MarkupLine($"scored as study '{Markup.Escape(study)}' scores its trials");
         }
     }
 
