@@ -22,6 +22,12 @@ internal sealed class History
 
     public int TakenCount => _taken.Count;
 
+    /// <summary>
+    /// How many objectives feasible observations carry: null before the first feasible one, 0 in a
+    /// single-objective study (no <see cref="Observation.Objectives"/>).
+    /// </summary>
+    public int? ObjectiveCount { get; private set; }
+
     /// <summary>Best feasible reward so far, 0 when none.</summary>
     public double BestReward { get; private set; }
 
@@ -105,5 +111,50 @@ internal sealed class History
         {
             throw new ArgumentException($"Observed point {o.Point} has reward {o.Reward}; feasible rewards must be finite and > 0, infeasible ones 0.", nameof(o));
         }
+
+        ValidateObjectives(o);
+    }
+
+    /// <summary>
+    /// Objectives are present iff the point is feasible (in a multi-objective study), finite, and of
+    /// one length per study: the first feasible observation fixes whether they are present and how many.
+    /// </summary>
+    private void ValidateObjectives(Observation o)
+    {
+        if (o.Objectives is null)
+        {
+            if (o.Feasible && ObjectiveCount > 0)
+            {
+                throw new ArgumentException($"Observed point {o.Point} is feasible but has no objectives; earlier feasible points had {ObjectiveCount}.", nameof(o));
+            }
+
+            if (o.Feasible)
+            {
+                ObjectiveCount = 0;
+            }
+
+            return;
+        }
+
+        if (!o.Feasible)
+        {
+            throw new ArgumentException($"Observed point {o.Point} is infeasible but has objectives; only feasible points carry them.", nameof(o));
+        }
+
+        if (o.Objectives.Count == 0 || o.Objectives.Any(v => !double.IsFinite(v)))
+        {
+            throw new ArgumentException($"Observed point {o.Point} has objectives ({string.Join(", ", o.Objectives)}); they must be at least one finite value.", nameof(o));
+        }
+
+        if (ObjectiveCount is { } count && count != o.Objectives.Count)
+        {
+            throw new ArgumentException(
+                count == 0
+                    ? $"Observed point {o.Point} has {o.Objectives.Count} objectives; earlier feasible points had none."
+                    : $"Observed point {o.Point} has {o.Objectives.Count} objectives; earlier feasible points had {count}.",
+                nameof(o));
+        }
+
+        ObjectiveCount = o.Objectives.Count;
     }
 }
