@@ -1,0 +1,64 @@
+using Apollo.Search.Space;
+
+namespace Apollo.Search.Optimizers;
+
+/// <summary>
+/// The variation operators of the population optimizers (<see cref="Evolution"/>, nsga2)
+/// over the discrete grid: uniform crossover of two parents with probability
+/// <paramref name="crossoverRate"/> (else a copy of the first), then per-gene mutation with
+/// probability <paramref name="mutationProbability"/> to a uniformly chosen different value. A child
+/// equal to a taken point is re-mutated (one forced gene change, up to 32 tries); if it is still taken,
+/// there is no child. Draws from the owner's generator in a fixed order, so the owner stays
+/// deterministic and its pinned trials do not move.
+/// </summary>
+internal sealed class Variation(History history, Random rng, double crossoverRate, double mutationProbability)
+{
+    private const int RemutationTries = 32;
+
+    /// <summary>A child of <paramref name="a"/> and <paramref name="b"/> that is not taken, or null.</summary>
+    public DesignPoint? Child(DesignPoint a, DesignPoint b)
+    {
+        var genes = a.ToArray();
+        if (rng.NextDouble() < crossoverRate)
+        {
+            for (var d = 0; d < genes.Length; d++)
+            {
+                if (rng.NextDouble() < 0.5)
+                {
+                    genes[d] = b[d];
+                }
+            }
+        }
+
+        for (var d = 0; d < genes.Length; d++)
+        {
+            if (rng.NextDouble() < mutationProbability)
+            {
+                genes[d] = MutateGene(d, genes[d]);
+            }
+        }
+
+        var child = new DesignPoint(genes);
+        for (var attempt = 0; attempt < RemutationTries && history.IsTaken(child); attempt++)
+        {
+            // Force at least one change so the retry can leave the taken point.
+            var d = rng.Next(genes.Length);
+            genes[d] = MutateGene(d, genes[d]);
+            child = new DesignPoint(genes);
+        }
+
+        return history.IsTaken(child) ? null : child;
+    }
+
+    private int MutateGene(int dimension, int current)
+    {
+        var n = history.Space.Cardinality(dimension);
+        if (n == 1)
+        {
+            return current;
+        }
+
+        var v = rng.Next(n - 1);
+        return v >= current ? v + 1 : v; // uniform over the other values
+    }
+}
