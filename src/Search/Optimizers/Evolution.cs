@@ -94,21 +94,7 @@ public sealed class Evolution : IOptimizer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var population = Population();
-        var result = new List<Suggestion>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var child = population.Count >= _options.Population ? Breed(population) : null;
-            child ??= _history.SampleFree(_rng);
-            if (child is null)
-            {
-                break;
-            }
-
-            _history.Take(child);
-            result.Add(new Suggestion(child, Name));
-        }
-
-        return result;
+        return _variation.Offspring(count, () => population.Count >= _options.Population ? Breed(population) : null, Name);
     }
 
     public void Observe(IReadOnlyList<Observation> observations) => _history.Add(observations);

@@ -16,7 +16,7 @@ public sealed record Suggestion(DesignPoint Point, string Proposer);
 /// single-objective studies leave it null. <paramref name="Reward"/> keeps its meaning there: the
 /// study's scalar reward of the point (for the accelerator, the reward of DESIGN §6), 0 iff
 /// infeasible — so single-objective optimizers run in a multi-objective study unchanged and
-/// optimize that scalar, and multi-objective optimizers (nsga2) rank by the vector
+/// optimize that scalar, and multi-objective optimizers (<see cref="Nsga2"/>) rank by the vector
 /// and read nothing from the reward but feasibility. (A hypervolume contribution would not do as the
 /// scalar: it changes as the front moves, and is 0 for every dominated feasible point.)
 /// </para>

@@ -3,7 +3,7 @@ using Apollo.Search.Space;
 namespace Apollo.Search.Optimizers;
 
 /// <summary>
-/// The variation operators of the population optimizers (<see cref="Evolution"/>, nsga2)
+/// The variation operators of the population optimizers (<see cref="Evolution"/>, <see cref="Nsga2"/>)
 /// over the discrete grid: uniform crossover of two parents with probability
 /// <paramref name="crossoverRate"/> (else a copy of the first), then per-gene mutation with
 /// probability <paramref name="mutationProbability"/> to a uniformly chosen different value. A child
@@ -14,6 +14,29 @@ namespace Apollo.Search.Optimizers;
 internal sealed class Variation(History history, Random rng, double crossoverRate, double mutationProbability)
 {
     private const int RemutationTries = 32;
+
+    /// <summary>
+    /// Up to <paramref name="count"/> new points, each from <paramref name="breed"/> or, when it gives
+    /// none (no parents yet, or a child still taken), a uniformly random free point; each is marked
+    /// taken. Fewer only when the space is exhausted.
+    /// </summary>
+    public List<Suggestion> Offspring(int count, Func<DesignPoint?> breed, string proposer)
+    {
+        var result = new List<Suggestion>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var child = breed() ?? history.SampleFree(rng);
+            if (child is null)
+            {
+                break;
+            }
+
+            history.Take(child);
+            result.Add(new Suggestion(child, proposer));
+        }
+
+        return result;
+    }
 
     /// <summary>A child of <paramref name="a"/> and <paramref name="b"/> that is not taken, or null.</summary>
     public DesignPoint? Child(DesignPoint a, DesignPoint b)

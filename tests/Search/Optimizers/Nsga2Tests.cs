@@ -1,0 +1,151 @@
+using Apollo.Configuration;
+using Apollo.Search.MultiObjective;
+using Apollo.Search.Optimizers;
+using Apollo.Search.Space;
+using Apollo.Testing;
+
+namespace Apollo.Search.Tests.Optimizers;
+
+public sealed class Nsga2Tests : OptimizerContract
+{
+    protected override IOptimizer Create(SearchSpace space, int seed) => new Nsga2(space, seed, new Nsga2Options(Population: 16));
+
+    [Fact]
+    public void Options_are_parsed_and_checked()
+    {
+        var options = OptimizerRegistry.Default.Parse("nsga2", YamlNode.Parse("population: 40\ncrossover_rate: 0.8\nmutation_probability: 0.05", "search.yaml"));
+        Assert.Equal(new Nsga2Options(40, 0.8, 0.05), options);
+        var defaults = Assert.IsType<Nsga2Options>(OptimizerRegistry.Default.Parse("nsga2", null));
+        Assert.Equal(1.0 / 6, defaults.MutationProbabilityFor(6));
+        var e = Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("nsga2", YamlNode.Parse("population: 1", "search.yaml")));
+        Assert.Equal("population", e.Field);
+        Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("nsga2", YamlNode.Parse("tournament_size: 2", "search.yaml")));
+        Assert.Equal("nsga2", OptimizerRegistry.Default.Create("nsga2", SyntheticObjectives.Small, 1, options).Name);
+    }
+
+    [Fact]
+    public void A_replayed_history_continues_as_the_uninterrupted_run()
+    {
+        // Resume: a fresh optimizer with the same seed, fed the same calls, must go on identically.
+        var space = Zdt.Space(6);
+        var first = new Nsga2(space, 3, new Nsga2Options(Population: 20));
+        var calls = new List<IReadOnlyList<Observation>>();
+        for (var round = 0; round < 12; round++)
+        {
+            var results = first.Suggest(7).Select(s => Zdt.Evaluate(space, s.Point, Zdt.One)).ToList();
+            calls.Add(results);
+            first.Observe(results);
+        }
+
+        var replay = new Nsga2(space, 3, new Nsga2Options(Population: 20));
+        foreach (var results in calls)
+        {
+            Assert.Equal(results.Select(r => r.Point), replay.Suggest(results.Count).Select(s => s.Point));
+            replay.Observe(results);
+        }
+
+        Assert.True(first.Generations >= 3);
+        Assert.Equal(first.Suggest(30).Select(s => s.Point), replay.Suggest(30).Select(s => s.Point));
+    }
+
+    [Fact]
+    public void Covers_more_of_the_two_objective_front_than_random_search()
+    {
+        // Reward against −"area" on the synthetic problem, 600 trials, 6 seeds each: the hypervolume
+        // of what each run found, reference (0, −10), below every feasible point. Measured over these
+        // seeds: nsga2 13.8–17.7 (median 15.3), random 9.9–15.2 (median 11.3); the medians are
+        // separated by about twice random's interquartile spread.
+        var space = SyntheticObjectives.Small;
+        double[] reference = [0, -10];
+        double Run(IOptimizer optimizer)
+        {
+            var found = new List<IReadOnlyList<double>>();
+            for (var done = 0; done < 600; done += 20)
+            {
+                var results = optimizer.Suggest(20).Select(s => SyntheticObjectives.EvaluateTwoObjectives(space, s.Point, s.Proposer)).ToList();
+                optimizer.Observe(results);
+                found.AddRange(results.Where(r => r.Feasible).Select(r => r.Objectives!));
+            }
+
+            return Hypervolume.Of(found, reference);
+        }
+
+        var nsga2 = Enumerable.Range(0, 6).Select(s => Run(new Nsga2(space, s, new Nsga2Options(Population: 40)))).ToList();
+        var random = Enumerable.Range(0, 6).Select(s => Run(new RandomSearch(space, s))).ToList();
+        Assert.True(EvolutionTests.Median(nsga2) > EvolutionTests.Median(random), $"nsga2 {string.Join(", ", nsga2)} vs random {string.Join(", ", random)}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Reaches_95_percent_of_the_true_fronts_hypervolume_on_zdt(int problem)
+    {
+        // ZDT1 (convex front) and ZDT2 (concave) of Zitzler, Deb & Thiele 2000 on a grid of 101 levels
+        // per variable, 10,000 evaluations (100 generations of 100), reference (1.1, 1.1) in
+        // minimization terms. The threshold: the best front the grid holds (101 values of f1) has
+        // 99.4% (ZDT1) and 99.1% (ZDT2) of the continuous front's hypervolume. Measured over seeds
+        // 0–9, nsga2 reaches 98.2–99.4% (ZDT1) and 98.7–99.1% (ZDT2) in 10,000 evaluations, and
+        // already 96.4% / 94.9% at the worst seed after 5,000, so 95% at 10,000 is a margin of about
+        // half the budget, not one seed's luck; random search reaches at most 14% (ZDT1) and 0% (ZDT2:
+        // nothing inside the reference box). About 0.1 s a run.
+        Func<double[], (double F1, double F2)> f = problem == 1 ? Zdt.One : Zdt.Two;
+        var space = Zdt.Space(Zdt.Variables);
+        var optimizer = new Nsga2(space, 1);
+        var found = new List<IReadOnlyList<double>>();
+        for (var done = 0; done < 10_000; done += 100)
+        {
+            var results = optimizer.Suggest(100).Select(s => Zdt.Evaluate(space, s.Point, f)).ToList();
+            optimizer.Observe(results);
+            found.AddRange(results.Select(r => r.Objectives!));
+        }
+
+        var hv = Hypervolume.Of(found, Zdt.Reference);
+        var front = Hypervolume.Of(Zdt.TrueFront(f), Zdt.Reference);
+        Assert.True(hv >= 0.95 * front, $"ZDT{problem}: hypervolume {hv:F4} of the true front's {front:F4} ({hv / front:P1})");
+    }
+
+    /// <summary>ZDT problems as maximization of (−f1, −f2) over a grid on [0, 1]^n.</summary>
+    internal static class Zdt
+    {
+        /// <summary>
+        /// Variables of the ZDT runs. ZDT's usual 30 variables on 101 levels is 101^30 points, beyond the
+        /// 64-bit keys of <see cref="SearchSpace"/>; 9 variables (101^9 ≈ 1.1e18 points) is the most that fits.
+        /// </summary>
+        public const int Variables = 9;
+
+        public static readonly double[] Reference = [-1.1, -1.1];
+
+        public static SearchSpace Space(int variables) =>
+            new(Enumerable.Range(0, variables).Select(i => new SearchParameter($"x{i}", Enumerable.Range(0, 101).Select(k => k / 100.0).ToList())).ToList());
+
+        /// <summary>ZDT1: f2 = g·(1 − √(f1/g)); the front (g = 1) is f2 = 1 − √f1.</summary>
+        public static (double F1, double F2) One(double[] x) => Objectives(x, (f1, g) => g * (1 - Math.Sqrt(f1 / g)));
+
+        /// <summary>ZDT2: f2 = g·(1 − (f1/g)²); the front is f2 = 1 − f1².</summary>
+        public static (double F1, double F2) Two(double[] x) => Objectives(x, (f1, g) => g * (1 - (f1 / g) * (f1 / g)));
+
+        /// <summary>Every point is feasible; the reward (unused by nsga2) is 1.</summary>
+        public static Observation Evaluate(SearchSpace space, DesignPoint point, Func<double[], (double F1, double F2)> f)
+        {
+            var x = space.Values(point).Select(kv => kv.Value).ToArray();
+            var (f1, f2) = f(x);
+            return new Observation(point, 1, true, "nsga2", [-f1, -f2]);
+        }
+
+        /// <summary>The analytic front (g = 1) sampled at 100,001 values of f1.</summary>
+        public static List<IReadOnlyList<double>> TrueFront(Func<double[], (double F1, double F2)> f) =>
+            Enumerable.Range(0, 100_001).Select(i =>
+            {
+                var x = new double[2];
+                x[0] = i / 100_000.0;
+                var (f1, f2) = f(x);
+                return (IReadOnlyList<double>)[-f1, -f2];
+            }).ToList();
+
+        private static (double, double) Objectives(double[] x, Func<double, double, double> f2)
+        {
+            var g = 1 + 9 * x.Skip(1).Sum() / (x.Length - 1);
+            return (x[0], f2(x[0], g));
+        }
+    }
+}
