@@ -16,7 +16,7 @@ public sealed record Suggestion(DesignPoint Point, string Proposer);
 /// single-objective studies leave it null. <paramref name="Reward"/> keeps its meaning there: the
 /// study's scalar reward of the point (for the accelerator, the reward of DESIGN §6), 0 iff
 /// infeasible — so single-objective optimizers run in a multi-objective study unchanged and
-/// optimize that scalar, and multi-objective optimizers (<see cref="Nsga2"/>) rank by the vector
+/// optimize that scalar, and multi-objective optimizers (<see cref="Nsga2"/>, ParEGO in <see cref="GpEi"/>) rank by the vector
 /// and read nothing from the reward but feasibility. (A hypervolume contribution would not do as the
 /// scalar: it changes as the front moves, and is 0 for every dominated feasible point.)
 /// </para>
@@ -36,8 +36,9 @@ public sealed record Observation(DesignPoint Point, double Reward, bool Feasible
 /// <para>
 /// Multi-objective studies use the same two calls: observations carry
 /// <see cref="Observation.Objectives"/> besides the scalar reward. random, evolution, gp-ei and p3bo
-/// ignore the vector (they maximize <see cref="Observation.Reward"/>); nsga2 ranks by it, and in a
-/// study without objectives treats the reward as its single objective. Nothing else changes: a study
+/// ignore the vector (they maximize <see cref="Observation.Reward"/>); nsga2 and gp-ei with
+/// <c>scalarization: parego</c> rank by it, and in a study without objectives treat the reward as
+/// the single objective. Nothing else changes: a study
 /// with objectives resumes by the same replay.
 /// </para>
 /// <para>Implementations are not thread-safe; the study calls them from one thread.</para>
