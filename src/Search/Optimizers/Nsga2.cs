@@ -72,6 +72,7 @@ public sealed class Nsga2 : IOptimizer
     private readonly Variation _variation;
     private readonly List<Individual> _offspring = [];
     private List<Individual> _parents = [];
+    private int _arrivals;
 
     public Nsga2(SearchSpace space, int seed, Nsga2Options? options = null)
     {
@@ -90,6 +91,9 @@ public sealed class Nsga2 : IOptimizer
     /// <summary>Completed generations (survivor selections) so far.</summary>
     public int Generations { get; private set; }
 
+    /// <summary>The current parents, by rank then (within the split front) crowding; empty before the first selection.</summary>
+    internal IReadOnlyList<DesignPoint> Parents => _parents.Select(p => p.Point).ToList();
+
     public IReadOnlyList<Suggestion> Suggest(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -100,7 +104,7 @@ public sealed class Nsga2 : IOptimizer
     {
         foreach (var o in _history.Add(observations))
         {
-            _offspring.Add(new Individual(o.Point, !o.Feasible ? null : o.Objectives is { } v ? [.. v] : [o.Reward]));
+            _offspring.Add(new Individual(o.Point, !o.Feasible ? null : o.Objectives is { } v ? [.. v] : [o.Reward], _arrivals++));
         }
 
         if (_offspring.Count >= _options.Population)
@@ -132,7 +136,7 @@ public sealed class Nsga2 : IOptimizer
             survivors.AddRange(order.Select(i => feasible[front[i]] with { Rank = rank, Crowding = crowding[i] }));
         }
 
-        var infeasible = pool.Where(x => x.Objectives is null).Reverse().Take(n - survivors.Count);
+        var infeasible = pool.Where(x => x.Objectives is null).OrderByDescending(x => x.Arrival).Take(n - survivors.Count);
         survivors.AddRange(infeasible.Select(x => x with { Rank = fronts.Count, Crowding = 0 }));
         return survivors;
     }
@@ -144,6 +148,6 @@ public sealed class Nsga2 : IOptimizer
         return b.Rank < a.Rank || (b.Rank == a.Rank && b.Crowding > a.Crowding) ? b : a;
     }
 
-    /// <summary>An observed point; <paramref name="Objectives"/> null when infeasible. Rank and crowding are set by survivor selection.</summary>
-    private sealed record Individual(DesignPoint Point, double[]? Objectives, int Rank = 0, double Crowding = 0);
+    /// <summary>An observed point; <paramref name="Objectives"/> null when infeasible; <paramref name="Arrival"/> its observation number. Rank and crowding are set by survivor selection.</summary>
+    private sealed record Individual(DesignPoint Point, double[]? Objectives, int Arrival, int Rank = 0, double Crowding = 0);
 }

@@ -24,6 +24,33 @@ public sealed class Nsga2Tests : OptimizerContract
     }
 
     [Fact]
+    public void Survivors_are_whole_fronts_then_the_least_crowded_and_never_infeasible_before_feasible()
+    {
+        var space = new SearchSpace([new SearchParameter("a", Enumerable.Range(0, 20).Select(i => (double)i).ToList())]);
+        DesignPoint P(int i) => new([i]);
+        Observation Feasible(int i, double f1, double f2) => new(P(i), 1, true, "t", [f1, f2]);
+        Observation Infeasible(int i) => new(P(i), 0, false, "t");
+
+        var opt = new Nsga2(space, 1, new Nsga2Options(Population: 4));
+        opt.Observe([Feasible(0, 1, 0), Feasible(1, 0, 1), Infeasible(2), Feasible(3, 0.5, 0.5)]);
+        // Three feasible points fill three places; the infeasible one takes the fourth.
+        Assert.Equal([P(0), P(1), P(3), P(2)], opt.Parents);
+
+        // (2, 2) dominates every parent: it is front 0, the three others front 1, and the infeasible
+        // points (old and new) rank after them all.
+        opt.Observe([Feasible(4, 2, 2), Infeasible(5), Infeasible(6), Feasible(7, 0.1, 0.1)]);
+        Assert.Equal([P(4), P(0), P(1), P(3)], opt.Parents);
+
+        // A front of four with room for three: the extremes (+∞) stay, and the more crowded of the
+        // two inner points goes.
+        var three = new Nsga2(space, 1, new Nsga2Options(Population: 3));
+        three.Observe([Feasible(10, 0, 3), Feasible(11, 1, 2), Feasible(12, 1.1, 1.9), Feasible(13, 3, 0)]);
+        // Crowding: (1, 2) sits between (0, 3) and (1.1, 1.9): 1.1/3 + 1.1/3 ≈ 0.73; (1.1, 1.9) between
+        // (1, 2) and (3, 0): 2/3 + 2/3 ≈ 1.33, so (1, 2) is the one dropped.
+        Assert.Equal([P(10), P(12), P(13)], three.Parents.OrderBy(p => p[0]));
+    }
+
+    [Fact]
     public void A_replayed_history_continues_as_the_uninterrupted_run()
     {
         // Resume: a fresh optimizer with the same seed, fed the same calls, must go on identically.
