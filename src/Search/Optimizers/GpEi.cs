@@ -253,13 +253,12 @@ public sealed class GpEi : IOptimizer
     {
         var space = _history.Space;
         var scorer = new AcquisitionScorer(gp, _classifier?.Gp, space);
-        var considered = new HashSet<long>();
+        var considered = new HashSet<DesignPoint>();
         var random = new List<DesignPoint>(_options.Candidates);
         for (var i = 0; i < _options.Candidates; i++)
         {
             var p = space.Sample(_rng);
-            var key = space.Encode(p);
-            if (!_history.IsTaken(key) && considered.Add(key))
+            if (!_history.IsTaken(p) && considered.Add(p))
             {
                 random.Add(p);
             }
@@ -288,7 +287,7 @@ public sealed class GpEi : IOptimizer
             var currentScore = startScore;
             for (var step = 0; step < ClimbSteps; step++)
             {
-                var neighbours = Neighbours(current).Where(p => !_history.IsTaken(p) && considered.Add(space.Encode(p))).ToList();
+                var neighbours = Neighbours(current).Where(p => !_history.IsTaken(p) && considered.Add(p)).ToList();
                 var (nb, nbScore, nbMean) = scorer.BestOf(neighbours, currentScore);
                 if (nb is null)
                 {

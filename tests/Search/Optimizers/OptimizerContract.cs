@@ -145,6 +145,23 @@ public abstract class OptimizerContract
         Assert.Throws<ArgumentException>(() => single.Observe([new Observation(points[4], 1, true, "x", [1.0, 2.0])]));
     }
 
+    [Fact]
+    public void A_space_too_large_for_keys_works()
+    {
+        // 20 parameters of 10 values: 1e20 points, beyond 64-bit keys; rewards grow with the indices.
+        var big = new SearchSpace(Enumerable.Range(0, 20).Select(i => new SearchParameter($"x{i}", Enumerable.Range(0, 10).Select(k => (double)k).ToList())).ToList());
+        Assert.False(big.HasKeys);
+        var opt = Create(big, 13);
+        var seen = new HashSet<DesignPoint>();
+        for (var round = 0; round < 4; round++)
+        {
+            var s = opt.Suggest(8);
+            Assert.Equal(8, s.Count);
+            Assert.All(s, x => Assert.True(big.Contains(x.Point) && seen.Add(x.Point)));
+            opt.Observe(s.Select(x => new Observation(x.Point, 1 + x.Point.Indices.Sum(), true, x.Proposer, [x.Point[0], -x.Point[1]])).ToList());
+        }
+    }
+
     private void RunWithoutRepeats(IOptimizer opt, Func<SearchSpace, DesignPoint, string, Observation> evaluate)
     {
         var seen = new HashSet<DesignPoint>();
