@@ -8,12 +8,14 @@ namespace Apollo.Search.Optimizers;
 /// <param name="Population">N, the parent population and the number of offspring per generation (<c>population</c>, 2..10000, default 100 as in Deb et al.).</param>
 /// <param name="CrossoverRate">Probability that a child is a uniform crossover of its two parents rather than a copy of the first (<c>crossover_rate</c>, [0, 1], default 0.9).</param>
 /// <param name="MutationProbability">Per-gene probability of replacing a value by a different one (<c>mutation_probability</c>, [0, 1]); null = 1/(number of parameters), Deb et al.'s usual rate.</param>
+/// <param name="Mutation">How a mutated gene changes: <see cref="Optimizers.Mutation.Uniform"/> (as <see cref="Evolution"/>) or <see cref="Optimizers.Mutation.Local"/> (polynomial index steps) (<c>mutation: uniform | local</c>, default uniform).</param>
 public sealed record Nsga2Options(
     int Population = 100,
     double CrossoverRate = 0.9,
-    double? MutationProbability = null) : IOptimizerOptions
+    double? MutationProbability = null,
+    Mutation Mutation = Mutation.Uniform) : IOptimizerOptions
 {
-    internal static readonly string[] Keys = ["population", "crossover_rate", "mutation_probability"];
+    internal static readonly string[] Keys = ["population", "crossover_rate", "mutation_probability", "mutation"];
 
     /// <summary>Reads options from YAML; null means all defaults.</summary>
     /// <exception cref="ConfigException">Unknown key or value out of range.</exception>
@@ -24,7 +26,8 @@ public sealed record Nsga2Options(
         return new Nsga2Options(
             OptionReader.Int(node, "population", d.Population, 2, 10_000),
             OptionReader.Double(node, "crossover_rate", d.CrossoverRate, 0, 1),
-            node?.TryGet("mutation_probability") is null ? null : OptionReader.Double(node, "mutation_probability", 0, 0, 1));
+            node?.TryGet("mutation_probability") is null ? null : OptionReader.Double(node, "mutation_probability", 0, 0, 1),
+            OptionReader.Choice(node, "mutation", d.Mutation));
     }
 
     /// <summary>The per-gene mutation probability in a space of <paramref name="dimensions"/> parameters.</summary>
@@ -32,7 +35,7 @@ public sealed record Nsga2Options(
 
     internal void Validate()
     {
-        if (Population < 2 || CrossoverRate is < 0 or > 1 || MutationProbability is < 0 or > 1 or double.NaN)
+        if (Population < 2 || CrossoverRate is < 0 or > 1 || MutationProbability is < 0 or > 1 or double.NaN || !Enum.IsDefined(Mutation))
         {
             throw new ArgumentException($"Invalid nsga2 options: {this}.");
         }
@@ -60,7 +63,8 @@ public sealed record Nsga2Options(
 /// child has two parents, each the winner of a binary tournament (two uniform draws with
 /// replacement; lower rank wins, then larger crowding, then the first drawn), and is varied by the
 /// same operators as <see cref="Evolution"/> (uniform crossover, per-gene mutation, re-mutation of
-/// taken points; a child still taken is replaced by a random free point). So the parents change
+/// taken points; a child still taken is replaced by a random free point), optionally with local
+/// (polynomial) instead of uniform mutation. So the parents change
 /// only between generations and the same calls give the same suggestions.
 /// </para>
 /// </summary>
@@ -81,7 +85,7 @@ public sealed class Nsga2 : IOptimizer
         _options.Validate();
         _history = new History(space);
         _rng = new Random(seed);
-        _variation = new Variation(_history, _rng, _options.CrossoverRate, _options.MutationProbabilityFor(space.Dimensions));
+        _variation = new Variation(_history, _rng, _options.CrossoverRate, _options.MutationProbabilityFor(space.Dimensions), _options.Mutation);
     }
 
     public string Name => "nsga2";

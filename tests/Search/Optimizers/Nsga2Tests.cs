@@ -13,8 +13,9 @@ public sealed class Nsga2Tests : OptimizerContract
     [Fact]
     public void Options_are_parsed_and_checked()
     {
-        var options = OptimizerRegistry.Default.Parse("nsga2", YamlNode.Parse("population: 40\ncrossover_rate: 0.8\nmutation_probability: 0.05", "search.yaml"));
-        Assert.Equal(new Nsga2Options(40, 0.8, 0.05), options);
+        var options = OptimizerRegistry.Default.Parse("nsga2", YamlNode.Parse("population: 40\ncrossover_rate: 0.8\nmutation_probability: 0.05\nmutation: local", "search.yaml"));
+        Assert.Equal(new Nsga2Options(40, 0.8, 0.05, Mutation.Local), options);
+        Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("nsga2", YamlNode.Parse("mutation: gaussian", "search.yaml")));
         var defaults = Assert.IsType<Nsga2Options>(OptimizerRegistry.Default.Parse("nsga2", null));
         Assert.Equal(1.0 / 6, defaults.MutationProbabilityFor(6));
         var e = Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("nsga2", YamlNode.Parse("population: 1", "search.yaml")));
@@ -103,45 +104,50 @@ public sealed class Nsga2Tests : OptimizerContract
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Reaches_95_percent_of_the_true_fronts_hypervolume_on_zdt(int problem)
+    [InlineData(1, 30, Mutation.Local)]
+    [InlineData(2, 30, Mutation.Local)]
+    [InlineData(1, 9, Mutation.Uniform)]
+    [InlineData(2, 9, Mutation.Uniform)]
+    public void Reaches_95_percent_of_the_true_fronts_hypervolume_on_zdt(int problem, int variables, Mutation mutation)
     {
         // ZDT1 (convex front) and ZDT2 (concave) of Zitzler, Deb & Thiele 2000 on a grid of 101 levels
         // per variable, 10,000 evaluations (100 generations of 100), reference (1.1, 1.1) in
-        // minimization terms. The threshold: the best front the grid holds (101 values of f1) has
-        // 99.4% (ZDT1) and 99.1% (ZDT2) of the continuous front's hypervolume. Measured over seeds
-        // 0–9, nsga2 reaches 98.2–99.4% (ZDT1) and 98.7–99.1% (ZDT2) in 10,000 evaluations, and
-        // already 96.4% / 94.9% at the worst seed after 5,000, so 95% at 10,000 is a margin of about
-        // half the budget, not one seed's luck; random search reaches at most 14% (ZDT1) and 0% (ZDT2:
-        // nothing inside the reference box). About 0.1 s a run.
+        // minimization terms; the median of seeds 0–8 must reach 95% of the analytic front's
+        // hypervolume. The best front the grid holds (101 values of f1) has 99.4% (ZDT1) and 99.1%
+        // (ZDT2). Measured over seeds 0–9:
+        // - 30 variables (ZDT's usual size), local mutation: ZDT1 98.4–99.3%; ZDT2 92.9–98.8%, two
+        //   seeds below 95% (the concave front's spread is sometimes lost early), median 98.5%.
+        //   Uniform mutation, evolution's operator, gets only 85–93% and 61–74%: a uniform resample
+        //   is a long jump on a 101-level grid, so children rarely improve a nearly converged parent.
+        // - 9 variables, uniform mutation (the default operators): ZDT1 98.2–99.4%, ZDT2 98.7–99.1%.
+        // A median over 9 seeds tolerates four bad seeds, so 95% tests the algorithm, not a seed's
+        // luck; random search reaches at most 14% (ZDT1, 9 variables) and 0% (ZDT2: nothing inside
+        // the reference box). About 0.1 s a run.
         Func<double[], (double F1, double F2)> f = problem == 1 ? Zdt.One : Zdt.Two;
-        var space = Zdt.Space(Zdt.Variables);
-        var optimizer = new Nsga2(space, 1);
-        var found = new List<IReadOnlyList<double>>();
-        for (var done = 0; done < 10_000; done += 100)
-        {
-            var results = optimizer.Suggest(100).Select(s => Zdt.Evaluate(space, s.Point, f)).ToList();
-            optimizer.Observe(results);
-            found.AddRange(results.Select(r => r.Objectives!));
-        }
-
-        var hv = Hypervolume.Of(found, Zdt.Reference);
+        var space = Zdt.Space(variables);
         var front = Hypervolume.Of(Zdt.TrueFront(f), Zdt.Reference);
-        Assert.True(hv >= 0.95 * front, $"ZDT{problem}: hypervolume {hv:F4} of the true front's {front:F4} ({hv / front:P1})");
+        var ratios = Enumerable.Range(0, 9).Select(seed =>
+        {
+            var optimizer = new Nsga2(space, seed, new Nsga2Options(Mutation: mutation));
+            var found = new List<IReadOnlyList<double>>();
+            for (var done = 0; done < 10_000; done += 100)
+            {
+                var results = optimizer.Suggest(100).Select(s => Zdt.Evaluate(space, s.Point, f)).ToList();
+                optimizer.Observe(results);
+                found.AddRange(results.Select(r => r.Objectives!));
+            }
+
+            return Hypervolume.Of(found, Zdt.Reference) / front;
+        }).ToList();
+        Assert.True(EvolutionTests.Median(ratios) >= 0.95, $"ZDT{problem}, {variables} variables, {mutation}: {string.Join(", ", ratios.Select(r => r.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
     /// <summary>ZDT problems as maximization of (−f1, −f2) over a grid on [0, 1]^n.</summary>
     internal static class Zdt
     {
-        /// <summary>
-        /// Variables of the ZDT runs. ZDT's usual 30 variables on 101 levels is 101^30 points, beyond the
-        /// 64-bit keys of <see cref="SearchSpace"/>; 9 variables (101^9 ≈ 1.1e18 points) is the most that fits.
-        /// </summary>
-        public const int Variables = 9;
-
         public static readonly double[] Reference = [-1.1, -1.1];
 
+        /// <summary>[0, 1]^n on 101 levels (30 variables: about 1.4e60 points, a space without keys).</summary>
         public static SearchSpace Space(int variables) =>
             new(Enumerable.Range(0, variables).Select(i => new SearchParameter($"x{i}", Enumerable.Range(0, 101).Select(k => k / 100.0).ToList())).ToList());
 
@@ -175,4 +181,10 @@ public sealed class Nsga2Tests : OptimizerContract
             return (x[0], f2(x[0], g));
         }
     }
+}
+
+/// <summary>The contract again with local (polynomial) mutation, whose steps must also stay on the grid and leave taken points.</summary>
+public sealed class Nsga2LocalMutationTests : OptimizerContract
+{
+    protected override IOptimizer Create(SearchSpace space, int seed) => new Nsga2(space, seed, new Nsga2Options(Population: 16, Mutation: Mutation.Local));
 }
