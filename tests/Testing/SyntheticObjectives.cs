@@ -38,14 +38,25 @@ public static class SyntheticObjectives
         return new Observation(point, r ?? 0, r is not null, proposer);
     }
 
+    /// <summary>
+    /// Evaluates a point for a two-objective study: the reward as <see cref="Evaluate"/> gives it, and
+    /// for feasible points the objectives (reward, −area) — both maximized, so the trade-off is
+    /// reward against the "area" the constraint bounds, as in a throughput-versus-area study.
+    /// </summary>
+    public static Observation EvaluateTwoObjectives(SearchSpace space, DesignPoint point, string proposer = "test")
+    {
+        var x = space.Normalize(point);
+        var r = Reward(x);
+        return new Observation(point, r ?? 0, r is not null, proposer, r is { } v ? [v, -Area(x)] : null);
+    }
+
     /// <summary>Reward at normalized coordinates, or null when infeasible.</summary>
     public static double? Reward(double[] x)
     {
-        var area = 0.0;
+        var area = Area(x);
         var budget = 0.0;
         for (var d = 0; d < x.Length; d++)
         {
-            area += AreaWeights[d] * x[d];
             budget += AreaWeights[d] * Target[d];
         }
 
@@ -92,6 +103,17 @@ public static class SyntheticObjectives
         }
 
         return best;
+    }
+
+    private static double Area(double[] x)
+    {
+        var area = 0.0;
+        for (var d = 0; d < x.Length; d++)
+        {
+            area += AreaWeights[d] * x[d];
+        }
+
+        return area;
     }
 
     private static SearchSpace Grid(int[] counts) =>

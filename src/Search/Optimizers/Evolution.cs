@@ -71,10 +71,10 @@ public sealed record EvolutionOptions(
 /// </summary>
 public sealed class Evolution : IOptimizer
 {
-    private const int RemutationTries = 32;
     private readonly History _history;
     private readonly Random _rng;
     private readonly EvolutionOptions _options;
+    private readonly Variation _variation;
 
     public Evolution(SearchSpace space, int seed, EvolutionOptions? options = null)
     {
@@ -83,6 +83,7 @@ public sealed class Evolution : IOptimizer
         _options.Validate();
         _history = new History(space);
         _rng = new Random(seed);
+        _variation = new Variation(_history, _rng, _options.CrossoverRate, _options.MutationProbability);
     }
 
     public string Name => "evolution";
@@ -93,21 +94,7 @@ public sealed class Evolution : IOptimizer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var population = Population();
-        var result = new List<Suggestion>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var child = population.Count >= _options.Population ? Breed(population) : null;
-            child ??= _history.SampleFree(_rng);
-            if (child is null)
-            {
-                break;
-            }
-
-            _history.Take(child);
-            result.Add(new Suggestion(child, Name));
-        }
-
-        return result;
+        return _variation.Offspring(count, () => population.Count >= _options.Population ? Breed(population) : null, Name);
     }
 
     public void Observe(IReadOnlyList<Observation> observations) => _history.Add(observations);
@@ -133,48 +120,7 @@ public sealed class Evolution : IOptimizer
     {
         var a = Tournament(population).Point;
         var b = Tournament(population).Point;
-        var genes = a.ToArray();
-        if (_rng.NextDouble() < _options.CrossoverRate)
-        {
-            for (var d = 0; d < genes.Length; d++)
-            {
-                if (_rng.NextDouble() < 0.5)
-                {
-                    genes[d] = b[d];
-                }
-            }
-        }
-
-        for (var d = 0; d < genes.Length; d++)
-        {
-            if (_rng.NextDouble() < _options.MutationProbability)
-            {
-                genes[d] = MutateGene(d, genes[d]);
-            }
-        }
-
-        var child = new DesignPoint(genes);
-        for (var attempt = 0; attempt < RemutationTries && _history.IsTaken(child); attempt++)
-        {
-            // Force at least one change so the retry can leave the taken point.
-            var d = _rng.Next(genes.Length);
-            genes[d] = MutateGene(d, genes[d]);
-            child = new DesignPoint(genes);
-        }
-
-        return _history.IsTaken(child) ? null : child;
-    }
-
-    private int MutateGene(int dimension, int current)
-    {
-        var n = _history.Space.Cardinality(dimension);
-        if (n == 1)
-        {
-            return current;
-        }
-
-        var v = _rng.Next(n - 1);
-        return v >= current ? v + 1 : v; // uniform over the other values
+        return _variation.Child(a, b);
     }
 
     private Observation Tournament(List<Observation> population)

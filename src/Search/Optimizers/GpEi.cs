@@ -14,6 +14,19 @@ public enum InfeasibleHandling
     Feasibility,
 }
 
+/// <summary>What <see cref="GpEi"/>'s regression models (YAML <c>scalarization: reward | parego</c>).</summary>
+public enum Scalarization
+{
+    /// <summary>log(reward): the single-objective study's scalar.</summary>
+    Reward,
+
+    /// <summary>
+    /// ParEGO (Knowles 2006): for each batch a random augmented Chebyshev scalarization of the
+    /// normalized objective vectors, so that successive batches aim at different parts of the front.
+    /// </summary>
+    Parego,
+}
+
 /// <summary>Options of <see cref="GpEi"/> (YAML keys in snake_case).</summary>
 /// <param name="InitialRandom">Uniform random points before the model is used (<c>initial_random</c>, 1..10000, default 10).</param>
 /// <param name="Infeasible"><see cref="InfeasibleHandling.Impute"/> (Vizier-style: infeasible trials enter the regression with a label below every feasible one) or <see cref="InfeasibleHandling.Feasibility"/> (EI × P(feasible) from a separate GP classifier) (<c>infeasible: impute | feasibility</c>, default impute).</param>
@@ -23,6 +36,7 @@ public enum InfeasibleHandling
 /// <param name="Restarts">Random L-BFGS restarts in addition to the warm start from the previous fit (<c>restarts</c>, 0..20, default 1).</param>
 /// <param name="Candidates">Random grid points scored per suggestion before the local search (<c>candidates</c>, 10..100000, default 500).</param>
 /// <param name="LocalStarts">Best observed points from which the local (one/two-gene) search starts, besides the best random candidate (<c>local_starts</c>, 0..100, default 3).</param>
+/// <param name="Scalarization"><see cref="Scalarization.Reward"/> (the GP models log reward) or <see cref="Scalarization.Parego"/> (a fresh random augmented Chebyshev scalarization of the objectives per batch, for multi-objective studies) (<c>scalarization: reward | parego</c>, default reward).</param>
 public sealed record GpEiOptions(
     int InitialRandom = 10,
     InfeasibleHandling Infeasible = InfeasibleHandling.Impute,
@@ -31,10 +45,11 @@ public sealed record GpEiOptions(
     int RefitEvery = 25,
     int Restarts = 1,
     int Candidates = 500,
-    int LocalStarts = 3) : IOptimizerOptions
+    int LocalStarts = 3,
+    Scalarization Scalarization = Scalarization.Reward) : IOptimizerOptions
 {
     internal static readonly string[] Keys =
-        ["initial_random", "infeasible", "max_training_points", "fit_points", "refit_every", "restarts", "candidates", "local_starts"];
+        ["initial_random", "infeasible", "max_training_points", "fit_points", "refit_every", "restarts", "candidates", "local_starts", "scalarization"];
 
     /// <summary>Reads options from YAML; null means all defaults.</summary>
     /// <exception cref="ConfigException">Unknown key or value out of range.</exception>
@@ -51,13 +66,14 @@ public sealed record GpEiOptions(
             OptionReader.Int(node, "refit_every", d.RefitEvery, 1, 10_000),
             OptionReader.Int(node, "restarts", d.Restarts, 0, 20),
             OptionReader.Int(node, "candidates", d.Candidates, 10, 100_000),
-            OptionReader.Int(node, "local_starts", d.LocalStarts, 0, 100));
+            OptionReader.Int(node, "local_starts", d.LocalStarts, 0, 100),
+            OptionReader.Choice(node, "scalarization", d.Scalarization));
     }
 
     internal void Validate()
     {
         if (InitialRandom < 1 || !Enum.IsDefined(Infeasible) || MaxTrainingPoints < 16
-            || FitPoints < 8 || FitPoints > MaxTrainingPoints || RefitEvery < 1 || Restarts < 0 || Candidates < 10 || LocalStarts < 0)
+            || FitPoints < 8 || FitPoints > MaxTrainingPoints || RefitEvery < 1 || Restarts < 0 || Candidates < 10 || LocalStarts < 0 || !Enum.IsDefined(Scalarization))
         {
             throw new ArgumentException($"Invalid gp-ei options: {this}.");
         }
@@ -84,6 +100,16 @@ public sealed record GpEiOptions(
 /// only while the bound can still win. Taken points are never scored.</item>
 /// <item>Batches: kriging believer — each chosen point is added to the GP with its posterior mean
 /// as a fantasy label before the next is chosen; fantasies are dropped after the batch.</item>
+/// <item>Multi-objective (<c>scalarization: parego</c>): ParEGO (Knowles, "ParEGO: A Hybrid
+/// Algorithm With On-Line Landscape Approximation for Expensive Multiobjective Optimization
+/// Problems", IEEE TEC 10(1), 2006). Before each modelled batch, weights λ are drawn uniformly from
+/// the simplex with the optimizer's generator (Knowles draws from a lattice of evenly spaced
+/// weights; the continuous simplex needs no lattice size per objective count); every feasible
+/// observation's objectives (<see cref="Observation.Objectives"/>, or the reward when a study has
+/// none) are normalized to [0, 1] by the observed ranges, v = 1 − normalized (0 is best), and
+/// labelled −(max_j λ_j v_j + ρ Σ_j λ_j v_j) with ρ = 0.05, Knowles' augmented Chebyshev function.
+/// The labels change every batch, so the factor is rebuilt every batch; hyperparameters follow
+/// the usual refit schedule.</item>
 /// </list>
 /// </summary>
 public sealed class GpEi : IOptimizer
@@ -97,6 +123,7 @@ public sealed class GpEi : IOptimizer
     private readonly Surrogate? _classifier;
     private readonly List<double[]> _normalized = [];
     private double _impute = double.NaN;
+    private double[] _scalarized = [];
 
     public GpEi(SearchSpace space, int seed, GpEiOptions? options = null)
     {
@@ -169,13 +196,19 @@ public sealed class GpEi : IOptimizer
     private bool SyncModels()
     {
         var obs = _history.Observations;
+        var parego = _options.Scalarization == Scalarization.Parego;
+        if (parego)
+        {
+            _scalarized = Parego.Labels(obs, _rng);
+        }
+
         var feasible = new List<LabelledPoint>();
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (var i = 0; i < obs.Count; i++)
         {
             if (obs[i].Feasible)
             {
-                var label = Math.Log(obs[i].Reward);
+                var label = Label(i);
                 feasible.Add(new LabelledPoint(i, _normalized[i], label));
                 (min, max) = (Math.Min(min, label), Math.Max(max, label));
             }
@@ -189,14 +222,14 @@ public sealed class GpEi : IOptimizer
         if (_classifier is not null)
         {
             _classifier.Sync(obs.Select((o, i) => new LabelledPoint(i, _normalized[i], o.Feasible ? 1.0 : -1.0)).ToList(), false, _rng);
-            _regression.Sync(feasible, false, _rng);
+            _regression.Sync(feasible, parego, _rng);
             return _regression.Gp is not null && _classifier.Gp is not null;
         }
 
         // Keep the imputed label while it is still below every feasible label, so that the
         // factor can be extended instead of rebuilt.
-        var changed = false;
-        if (double.IsNaN(_impute) || _impute >= min)
+        var changed = parego;
+        if (parego || double.IsNaN(_impute) || _impute >= min)
         {
             _impute = min - Math.Max(0.5 * (max - min), 0.1);
             changed = true;
@@ -205,24 +238,27 @@ public sealed class GpEi : IOptimizer
         var all = new List<LabelledPoint>(obs.Count);
         for (var i = 0; i < obs.Count; i++)
         {
-            all.Add(new LabelledPoint(i, _normalized[i], obs[i].Feasible ? Math.Log(obs[i].Reward) : _impute));
+            all.Add(new LabelledPoint(i, _normalized[i], obs[i].Feasible ? Label(i) : _impute));
         }
 
         _regression.Sync(all, changed, _rng);
         return _regression.Gp is not null;
     }
 
+    /// <summary>The regression label of feasible observation <paramref name="i"/>: log reward, or this batch's ParEGO scalarization.</summary>
+    private double Label(int i) =>
+        _options.Scalarization == Scalarization.Parego ? _scalarized[i] : Math.Log(_history.Observations[i].Reward);
+
     private DesignPoint? MaximizeAcquisition(GaussianProcess gp, out double bestMean)
     {
         var space = _history.Space;
         var scorer = new AcquisitionScorer(gp, _classifier?.Gp, space);
-        var considered = new HashSet<long>();
+        var considered = new HashSet<DesignPoint>();
         var random = new List<DesignPoint>(_options.Candidates);
         for (var i = 0; i < _options.Candidates; i++)
         {
             var p = space.Sample(_rng);
-            var key = space.Encode(p);
-            if (!_history.IsTaken(key) && considered.Add(key))
+            if (!_history.IsTaken(p) && considered.Add(p))
             {
                 random.Add(p);
             }
@@ -235,7 +271,7 @@ public sealed class GpEi : IOptimizer
         var starts = _history.Observations
             .Select((o, i) => (o, i))
             .Where(t => t.o.Feasible)
-            .OrderByDescending(t => t.o.Reward)
+            .OrderByDescending(t => _options.Scalarization == Scalarization.Parego ? _scalarized[t.i] : t.o.Reward)
             .ThenByDescending(t => t.i)
             .Take(_options.LocalStarts)
             .Select(t => (Point: t.o.Point, Score: double.NegativeInfinity))
@@ -251,7 +287,7 @@ public sealed class GpEi : IOptimizer
             var currentScore = startScore;
             for (var step = 0; step < ClimbSteps; step++)
             {
-                var neighbours = Neighbours(current).Where(p => !_history.IsTaken(p) && considered.Add(space.Encode(p))).ToList();
+                var neighbours = Neighbours(current).Where(p => !_history.IsTaken(p) && considered.Add(p)).ToList();
                 var (nb, nbScore, nbMean) = scorer.BestOf(neighbours, currentScore);
                 if (nb is null)
                 {

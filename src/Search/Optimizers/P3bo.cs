@@ -106,7 +106,7 @@ public sealed class P3bo : IOptimizer
     private readonly Random _rng;
     private readonly P3boOptions _options;
     private readonly List<Member> _members = [];
-    private readonly Dictionary<long, Member> _proposedBy = [];
+    private readonly Dictionary<DesignPoint, Member> _proposedBy = [];
     private readonly Dictionary<string, int> _nextOrdinal = new(StringComparer.Ordinal);
     private readonly OptimizerRegistry _registry;
     private int _rounds;
@@ -174,7 +174,7 @@ public sealed class P3bo : IOptimizer
                     // Members do not see each other's pending points; the ensemble filters duplicates.
                     if (wanted > 0 && _history.Take(s.Point))
                     {
-                        _proposedBy[_history.Space.Encode(s.Point)] = member;
+                        _proposedBy[s.Point] = member;
                         result.Add(new Suggestion(s.Point, $"p3bo/{member.Id}"));
                         wanted--;
                     }
@@ -210,8 +210,7 @@ public sealed class P3bo : IOptimizer
         var roundBest = new double[_members.Count];
         foreach (var o in added)
         {
-            var key = _history.Space.Encode(o.Point);
-            if (_proposedBy.Remove(key, out var member) && _members.IndexOf(member) is var index and >= 0)
+            if (_proposedBy.Remove(o.Point, out var member) && _members.IndexOf(member) is var index and >= 0)
             {
                 roundBest[index] = Math.Max(roundBest[index], o.Reward);
             }

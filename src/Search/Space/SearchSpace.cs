@@ -4,14 +4,18 @@ namespace Apollo.Search.Space;
 
 /// <summary>
 /// A discrete grid: the Cartesian product of the parameters' value lists. Points are addressed by
-/// value indices (<see cref="DesignPoint"/>) or by a mixed-radix <see cref="long"/> key, the first
-/// parameter being the most significant digit. The space knows nothing about accelerators.
+/// value indices (<see cref="DesignPoint"/>) or, when the grid has at most <see cref="long.MaxValue"/>
+/// points (<see cref="HasKeys"/>), by a mixed-radix <see cref="long"/> key, the first parameter being
+/// the most significant digit. Larger grids (benchmark problems such as ZDT with 30 variables on 101
+/// levels) have no keys and no <see cref="Size"/>; everything else works on them. The space knows
+/// nothing about accelerators.
 /// </summary>
 public sealed class SearchSpace
 {
     private readonly SearchParameter[] _parameters;
     private readonly int[] _radix;
     private readonly long[] _stride;
+    private readonly long? _size;
 
     public SearchSpace(IReadOnlyList<SearchParameter> parameters)
     {
@@ -49,13 +53,16 @@ public sealed class SearchSpace
         _radix = _parameters.Select(p => p.Values.Count).ToArray();
         _stride = new long[_radix.Length];
         long size = 1;
-        for (var d = _radix.Length - 1; d >= 0; d--)
+        var keyed = true;
+        for (var d = _radix.Length - 1; d >= 0 && keyed; d--)
         {
             _stride[d] = size;
-            size = checked(size * _radix[d]);
+            keyed = size <= long.MaxValue / _radix[d];
+            size = keyed ? size * _radix[d] : 0;
         }
 
-        Size = size;
+        _size = keyed ? size : null;
+        Count = _radix.Aggregate(1.0, (acc, n) => acc * n);
     }
 
     public IReadOnlyList<SearchParameter> Parameters => _parameters;
@@ -63,15 +70,24 @@ public sealed class SearchSpace
     public int Dimensions => _parameters.Length;
 
     /// <summary>Number of points: the product of the value counts.</summary>
-    public long Size { get; }
+    /// <exception cref="InvalidOperationException">The space has more than <see cref="long.MaxValue"/> points (<see cref="HasKeys"/> is false).</exception>
+    public long Size => _size ?? throw new InvalidOperationException($"This space has about {Count:G3} points, more than 64-bit keys address.");
+
+    /// <summary>True when the space has at most <see cref="long.MaxValue"/> points, so that <see cref="Size"/>, <see cref="Encode"/> and <see cref="Decode"/> work.</summary>
+    public bool HasKeys => _size is not null;
+
+    /// <summary>Number of points as a double (exact up to 2^53), for any size.</summary>
+    public double Count { get; }
 
     /// <summary>Number of values of parameter <paramref name="dimension"/>.</summary>
     public int Cardinality(int dimension) => _radix[dimension];
 
     /// <summary>Mixed-radix key, unique per point, in [0, <see cref="Size"/>).</summary>
+    /// <exception cref="InvalidOperationException">The space has no keys (<see cref="HasKeys"/>).</exception>
     public long Encode(DesignPoint point)
     {
         Check(point);
+        _ = Size;
         long key = 0;
         for (var d = 0; d < _radix.Length; d++)
         {
@@ -81,6 +97,7 @@ public sealed class SearchSpace
         return key;
     }
 
+    /// <exception cref="InvalidOperationException">The space has no keys (<see cref="HasKeys"/>).</exception>
     public DesignPoint Decode(long key)
     {
         if (key < 0 || key >= Size)

@@ -1,3 +1,5 @@
+using Apollo.Configuration;
+using Apollo.Search.MultiObjective;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Space;
 using Apollo.Testing;
@@ -30,4 +32,45 @@ public sealed class GpEiFeasibilityTests : OptimizerContract
     protected override IOptimizer Create(SearchSpace space, int seed) => new GpEi(space, seed, new GpEiOptions(Infeasible: InfeasibleHandling.Feasibility, Candidates: 200));
 
     protected override int RunLength => 80;
+}
+
+public sealed class GpEiParegoTests : OptimizerContract
+{
+    protected override IOptimizer Create(SearchSpace space, int seed) => new GpEi(space, seed, new GpEiOptions(Candidates: 200, Scalarization: Scalarization.Parego));
+
+    protected override int RunLength => 80;
+
+    [Fact]
+    public void Parego_covers_most_of_the_zdt1_front_in_100_evaluations()
+    {
+        // ZDT1 with 9 variables on 101 levels (Nsga2Tests.Zdt; fewer than ZDT's 30 keep the GP's
+        // one-gene neighbourhoods small), 100 evaluations in batches of 5,
+        // reference (1.1, 1.1) in minimization terms. Measured over seeds 0–4: 94.5–96.1% of the
+        // analytic front's hypervolume at 100 evaluations (70–87% at 50, 97.5–98.3% at 200), where
+        // random search and nsga2 (population 20) have nothing inside the reference box yet and gp-ei
+        // on the reward alone (constant here) reaches 5–12%. 85% leaves room for a worse seed
+        // without letting a broken scalarization through.
+        var space = Nsga2Tests.Zdt.Space(9);
+        var optimizer = new GpEi(space, 0, new GpEiOptions(Scalarization: Scalarization.Parego));
+        var found = new List<IReadOnlyList<double>>();
+        for (var done = 0; done < 100; done += 5)
+        {
+            var results = optimizer.Suggest(5).Select(s => Nsga2Tests.Zdt.Evaluate(space, s.Point, Nsga2Tests.Zdt.One)).ToList();
+            optimizer.Observe(results);
+            found.AddRange(results.Select(r => r.Objectives!));
+        }
+
+        var hv = Hypervolume.Of(found, Nsga2Tests.Zdt.Reference);
+        var front = Hypervolume.Of(Nsga2Tests.Zdt.TrueFront(Nsga2Tests.Zdt.One), Nsga2Tests.Zdt.Reference);
+        Assert.True(hv >= 0.85 * front, $"hypervolume {hv:F4} of the true front's {front:F4} ({hv / front:P1})");
+    }
+
+    [Fact]
+    public void Scalarization_is_parsed()
+    {
+        var options = Assert.IsType<GpEiOptions>(OptimizerRegistry.Default.Parse("gp-ei", YamlNode.Parse("scalarization: parego", "search.yaml")));
+        Assert.Equal(Scalarization.Parego, options.Scalarization);
+        Assert.Equal(Scalarization.Reward, new GpEiOptions().Scalarization);
+        Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("gp-ei", YamlNode.Parse("scalarization: weighted", "search.yaml")));
+    }
 }

@@ -64,20 +64,7 @@ public abstract class OptimizerContract
     }
 
     [Fact]
-    public void Batches_are_distinct_and_nothing_repeats_over_a_run()
-    {
-        var opt = Create(Space, 5);
-        var seen = new HashSet<DesignPoint>();
-        var done = 0;
-        while (done < RunLength)
-        {
-            var s = opt.Suggest(10);
-            Assert.Equal(10, s.Count);
-            Assert.All(s, x => Assert.True(seen.Add(x.Point), $"repeated {x.Point}"));
-            opt.Observe(s.Select(x => SyntheticObjectives.Evaluate(Space, x.Point, x.Proposer)).ToList());
-            done += s.Count;
-        }
-    }
+    public void Batches_are_distinct_and_nothing_repeats_over_a_run() => RunWithoutRepeats(Create(Space, 5), SyntheticObjectives.Evaluate);
 
     [Fact]
     public void Observations_of_unsuggested_points_are_accepted_and_never_suggested()
@@ -128,7 +115,71 @@ public abstract class OptimizerContract
         Assert.Equal(6, seen.Count);
     }
 
-    private List<string> Trace(IOptimizer opt)
+    [Fact]
+    public void Multi_objective_observations_are_accepted_and_runs_stay_distinct() =>
+        // Every optimizer works in a multi-objective study; single-objective ones maximize the reward.
+        RunWithoutRepeats(Create(Space, 10), SyntheticObjectives.EvaluateTwoObjectives);
+
+    [Fact]
+    public void Multi_objective_runs_are_deterministic_under_a_seed()
+    {
+        var a = Trace(Create(Space, 42), SyntheticObjectives.EvaluateTwoObjectives);
+        var b = Trace(Create(Space, 42), SyntheticObjectives.EvaluateTwoObjectives);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Objectives_that_break_the_protocol_are_rejected()
+    {
+        var rng = new Random(12);
+        var points = Enumerable.Range(0, 8).Select(_ => Space.Sample(rng)).Distinct().ToList();
+        Assert.Throws<ArgumentException>(() => Create(Space, 11).Observe([new Observation(points[0], 0, false, "x", [1.0, 2.0])]));
+        Assert.Throws<ArgumentException>(() => Create(Space, 11).Observe([new Observation(points[0], 1, true, "x", [1.0, double.NaN])]));
+        Assert.Throws<ArgumentException>(() => Create(Space, 11).Observe([new Observation(points[0], 1, true, "x", [])]));
+        var opt = Create(Space, 11);
+        opt.Observe([new Observation(points[0], 1, true, "x", [1.0, 2.0]), new Observation(points[1], 0, false, "x")]);
+        Assert.Throws<ArgumentException>(() => opt.Observe([new Observation(points[2], 1, true, "x")]));
+        Assert.Throws<ArgumentException>(() => opt.Observe([new Observation(points[3], 1, true, "x", [1.0, 2.0, 3.0])]));
+        var single = Create(Space, 11);
+        single.Observe([new Observation(points[0], 1, true, "x")]);
+        Assert.Throws<ArgumentException>(() => single.Observe([new Observation(points[4], 1, true, "x", [1.0, 2.0])]));
+    }
+
+    [Fact]
+    public void A_space_too_large_for_keys_works()
+    {
+        // 20 parameters of 10 values: 1e20 points, beyond 64-bit keys; rewards grow with the indices.
+        var big = new SearchSpace(Enumerable.Range(0, 20).Select(i => new SearchParameter($"x{i}", Enumerable.Range(0, 10).Select(k => (double)k).ToList())).ToList());
+        Assert.False(big.HasKeys);
+        var opt = Create(big, 13);
+        var seen = new HashSet<DesignPoint>();
+        for (var round = 0; round < 4; round++)
+        {
+            var s = opt.Suggest(8);
+            Assert.Equal(8, s.Count);
+            Assert.All(s, x => Assert.True(big.Contains(x.Point) && seen.Add(x.Point)));
+            opt.Observe(s.Select(x => new Observation(x.Point, 1 + x.Point.Indices.Sum(), true, x.Proposer, [x.Point[0], -x.Point[1]])).ToList());
+        }
+    }
+
+    private void RunWithoutRepeats(IOptimizer opt, Func<SearchSpace, DesignPoint, string, Observation> evaluate)
+    {
+        var seen = new HashSet<DesignPoint>();
+        var done = 0;
+        while (done < RunLength)
+        {
+            var s = opt.Suggest(10);
+            Assert.Equal(10, s.Count);
+            Assert.All(s, x => Assert.True(Space.Contains(x.Point)));
+            Assert.All(s, x => Assert.True(seen.Add(x.Point), $"repeated {x.Point}"));
+            opt.Observe(s.Select(x => evaluate(Space, x.Point, x.Proposer)).ToList());
+            done += s.Count;
+        }
+    }
+
+    private static List<string> Trace(IOptimizer opt) => Trace(opt, SyntheticObjectives.Evaluate);
+
+    private static List<string> Trace(IOptimizer opt, Func<SearchSpace, DesignPoint, string, Observation> evaluate)
     {
         var trace = new List<string>();
         for (var round = 0; round < 8; round++)
@@ -136,7 +187,7 @@ public abstract class OptimizerContract
             var s = opt.Suggest(round % 3 + 3);
             trace.AddRange(s.Select(x => $"{x.Point}@{x.Proposer}"));
             // Report in reverse order and drop one to exercise partial, reordered results.
-            opt.Observe(s.Reverse().Skip(round % 2).Select(x => SyntheticObjectives.Evaluate(Space, x.Point, x.Proposer)).ToList());
+            opt.Observe(s.Reverse().Skip(round % 2).Select(x => evaluate(Space, x.Point, x.Proposer)).ToList());
         }
 
         return trace;

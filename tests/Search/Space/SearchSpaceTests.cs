@@ -85,4 +85,24 @@ public sealed class SearchSpaceTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Ten.Decode(Ten.Size));
         Assert.Throws<ArgumentOutOfRangeException>(() => Ten.Decode(-1));
     }
+
+    [Fact]
+    public void A_space_beyond_64_bit_keys_has_no_keys_but_samples_and_normalizes()
+    {
+        // 30 parameters of 101 values: about 1.35e60 points (ZDT's usual benchmark size).
+        var big = new SearchSpace(Enumerable.Range(0, 30).Select(i => new SearchParameter($"x{i}", Enumerable.Range(0, 101).Select(k => k / 100.0).ToList())).ToList());
+        Assert.False(big.HasKeys);
+        Assert.Equal(Math.Pow(101, 30), big.Count, Math.Pow(101, 30) * 1e-12);
+        Assert.Throws<InvalidOperationException>(() => big.Size);
+        var p = big.Sample(new Random(1));
+        Assert.True(big.Contains(p));
+        Assert.Throws<InvalidOperationException>(() => big.Encode(p));
+        Assert.All(big.Normalize(p), x => Assert.InRange(x, 0, 1));
+        Assert.True(Ten.HasKeys);
+        Assert.Equal(Ten.Size, Ten.Count);
+        // 2^62 points fit in a long key, 2^63 do not.
+        var edge = new SearchSpace(Enumerable.Range(0, 62).Select(i => new SearchParameter($"b{i}", [0.0, 1.0])).ToList());
+        Assert.Equal(1L << 62, edge.Size);
+        Assert.False(new SearchSpace(Enumerable.Range(0, 63).Select(i => new SearchParameter($"b{i}", [0.0, 1.0])).ToList()).HasKeys);
+    }
 }
