@@ -219,6 +219,7 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output) : IDisposable
             Path.GetFileName(relative).StartsWith("space", StringComparison.Ordinal) ? Loader.Space : Loader.Accelerator,
         "configs/workloads/sets.yaml" => Loader.Sets,
         _ when relative.StartsWith("configs/workloads/", StringComparison.Ordinal) => Loader.Workload,
+        _ when relative.StartsWith("experiments/calibration/full-load/", StringComparison.Ordinal) => Loader.Workload,
         _ when text.Split('\n').Any(l => l.StartsWith("matrix:", StringComparison.Ordinal)) => Loader.Sweep,
         _ when text.Split('\n').Any(l => l.StartsWith("study:", StringComparison.Ordinal)) => Loader.Search,
         _ => throw new InvalidOperationException($"{relative}: shipped YAML file of unknown kind; add it to {nameof(Classify)}"),
