@@ -61,6 +61,7 @@ public sealed class MappingCompiler(Technology technology)
         {
             search.Extent[d] = search.Space.Extent((LoopDimension)d);
             search.Factor[d] = 1;
+            search.Residual[d] = search.Extent[d];
         }
 
         // Every mapping pays the layer setup, one loop iteration and one tile's issue and pipeline fill, and
@@ -112,6 +113,9 @@ public sealed class MappingCompiler(Technology technology)
         public readonly bool WeightsResident = weightsResident;
         public DimArray Extent;
         public DimArray Factor;      // product of the factors assigned so far, per dimension
+        public DimArray Residual;    // per dimension: extent / factor, rounded up (what each unit of the next level gets)
+        public DimArray PerPe;       // set once the PE factors are: the PE's share per dimension
+        public DimArray PerCore;     // set once the core factors are: the core's share per dimension
         public DimArray InnerUnits;  // per level: units of the levels inside it, whatever they partition
         public LevelArray Dimension; // dimension of each level
         public LevelArray Units;     // factor of each level
@@ -184,6 +188,7 @@ public sealed class MappingCompiler(Technology technology)
 
                 first = false;
                 s.Factor[d] = outer * factor;
+                s.Residual[d] = CeilDiv(s.Extent[d], s.Factor[d]);
                 var (monotone, bound) = Bound(ref s, level);
                 if (monotone >= s.BestCycles)
                 {
@@ -206,6 +211,7 @@ public sealed class MappingCompiler(Technology technology)
             }
 
             s.Factor[d] = outer;
+            s.Residual[d] = residual;
             // The list of every level but the core level ends with the idle factor 1, listed once per level.
             idleListed |= level != (int)SpatialLevel.Cores || Math.Min(size, residual) == 1;
         }
@@ -236,7 +242,7 @@ public sealed class MappingCompiler(Technology technology)
         return CeilDiv(channels, Math.Max(1, chunk));
     }
 
-    private static long Residual(ref Search s, int d) => CeilDiv(s.Extent[d], s.Factor[d]);
+    private static long Residual(ref Search s, int d) => s.Residual[d];
 
     /// <summary>
     /// Lower bounds on the cycles of every mapping that extends the partial one, <paramref name="level"/> being
@@ -259,7 +265,7 @@ public sealed class MappingCompiler(Technology technology)
         long steps = 1;
         for (var d = 0; d < Dims; d++)
         {
-            steps *= CeilDiv(s.Extent[d], s.Factor[d]);
+            steps *= s.Residual[d];
         }
 
         double busy = CeilDiv(steps, s.InnerUnits[level]) + ExposedTransferCycles(s.WeightBytes);
@@ -327,6 +333,7 @@ public sealed class MappingCompiler(Technology technology)
     {
         var shape = s.Space.Shape;
         var t = technology;
+        s.PerPe = s.Residual;
         var perG = Residual(ref s, G);
         var perK = Residual(ref s, K);
         var perP = Residual(ref s, P);
@@ -380,6 +387,7 @@ public sealed class MappingCompiler(Technology technology)
         var shape = s.Space.Shape;
         var coreWeights = shape.HasWeights ? Residual(ref s, G) * Residual(ref s, K) * Residual(ref s, C) * Residual(ref s, RS) * technology.BytesPerWeight : 0;
         s.CoreWeights = coreWeights;
+        s.PerCore = s.Residual;
         s.CoreLinkCycles = 0;
         var weightTiles = s.WeightsResident || coreWeights <= s.Config.CoreMemoryBytes ? 1 : CeilDiv(coreWeights, Math.Max(1, s.Config.CoreMemoryBytes / 2));
         s.MinTiles = RoundUpToPowerOfTwo((s.Streamed ? s.Bands : 1) * weightTiles);
@@ -411,7 +419,7 @@ public sealed class MappingCompiler(Technology technology)
         {
             Units = new SpatialUnits(s.Units[0], s.Units[1], s.Units[2], s.Units[3], s.Units[4]),
         };
-        var outcome = Evaluate(s.Config, s.Layer, spatial, s.Extent, s.WeightsResident, s.BestCycles);
+        var outcome = Evaluate(s.Config, s.Layer, spatial, s.Extent, s.PerPe, s.PerCore, s.Residual, s.WeightsResident, s.BestCycles);
         if (outcome.Mapped is { } mapped)
         {
             s.Best = mapped;
@@ -452,7 +460,10 @@ public sealed class MappingCompiler(Technology technology)
         All = SmallerLanesAndWays | SmallerPeFactors,
     }
 
-    private Outcome Evaluate(AcceleratorConfig config, Layer layer, SpatialMapping spatial, ReadOnlySpan<long> extent, bool weightsResident, long bestCycles)
+    // perPe, perCore: per dimension, the PE's and the core's share (kept by the walk); steps: the trips of the
+    // busiest lane, the share of one unit of the innermost level.
+    private Outcome Evaluate(AcceleratorConfig config, Layer layer, SpatialMapping spatial, ReadOnlySpan<long> extent,
+        ReadOnlySpan<long> perPe, ReadOnlySpan<long> perCore, ReadOnlySpan<long> steps, bool weightsResident, long bestCycles)
     {
         var shape = layer.Shape;
         var t = technology;
@@ -469,19 +480,13 @@ public sealed class MappingCompiler(Technology technology)
         innerFactor[(int)spatial.Lanes] *= units.Lanes;
         innerFactor[(int)spatial.MacWays] *= units.MacWays;
 
-        Span<long> perPe = stackalloc long[Dims];
-        Span<long> perCore = stackalloc long[Dims];
-        Span<long> steps = stackalloc long[Dims];
         long computeSteps = 1;
         var variantDims = 0;
         for (var d = 0; d < Dims; d++)
         {
-            perPe[d] = CeilDiv(extent[d], peFactor[d]);
-            perCore[d] = CeilDiv(extent[d], arrayFactor[d]);
-            steps[d] = CeilDiv(perCore[d], innerFactor[d]);
             computeSteps *= steps[d];
             var spatialTotal = arrayFactor[d] * innerFactor[d];
-            if (spatialTotal > 1 && extent[d] % spatialTotal != 0)
+            if (spatialTotal > 1 && steps[d] * spatialTotal != extent[d])
             {
                 variantDims++; // uneven partitioning: edge tiles get their own peeled code
             }
