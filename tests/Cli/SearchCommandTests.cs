@@ -160,6 +160,32 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("random")]
+    [InlineData("evolution")]
+    public async Task With_a_priori_constraints_no_trial_is_spent_over_the_area_budget(string optimizer)
+    {
+        // Uniform points of the default space are over 6.8 mm² 94% of the time; with the constraint on, the
+        // optimizer proposes none of them, and the trials it does propose are scored exactly as without.
+        var on = Config("apriori", optimizer, 48, extra: "a_priori_constraints: true");
+        var r = await CliRunner.Run("search", on);
+        Assert.True(r.ExitCode == 0, r.Error);
+        var trials = Trials(Path.Combine(_dir, "apriori.db"), "apriori");
+        Assert.Equal(48, trials.Count);
+        Assert.All(trials, t => Assert.True(t.AreaMm2 <= 6.8, $"trial {t.Number}: {t.AreaMm2} mm²"));
+        Assert.DoesNotContain(trials, t => t.Outcome is TrialOutcome.Infeasible { Reason.Stage: Apollo.Compiler.Mapping.InfeasibilityStage.Area });
+
+        var off = Config("protocol", optimizer, 48);
+        Assert.Equal(0, (await CliRunner.Run("search", off)).ExitCode);
+        Assert.Contains(Trials(Path.Combine(_dir, "protocol.db"), "protocol"), t => t.AreaMm2 > 6.8);
+
+        // The setting is part of the study: resuming without it is refused.
+        File.WriteAllText(Path.Combine(_dir, "apriori-off.yaml"), File.ReadAllText(on).Replace("a_priori_constraints: true", "", StringComparison.Ordinal));
+        var resumed = await CliRunner.Run("search", Path.Combine(_dir, "apriori-off.yaml"), "--resume", "--trials", "64");
+        Assert.Equal(2, resumed.ExitCode);
+        Assert.Contains("a_priori_constraints", resumed.Error);
+    }
+
+    [Theory]
     [InlineData("optimizer: simulated-annealing", "optimizer", "random, gp-ei, evolution, p3bo")]
     [InlineData("area_budget_mm2: -1", "area_budget_mm2", "positive")]
     [InlineData("trials: 0", "trials", "at least 1")]

@@ -149,6 +149,9 @@ public sealed class DesignEvaluator
         return new DesignEvaluation(config, area, results, null);
     }
 
+    /// <summary>The design's area in mm², the a-priori check <see cref="Evaluate"/> makes before compiling anything.</summary>
+    public double AreaMm2(AcceleratorConfig config) => _area.Estimate(config).TotalMm2;
+
     /// <summary>
     /// Costs of one inference outside its layers: the invocation overhead, and the network's input (what
     /// the first layer reads over all its executions) and output (what the last layer writes) crossing the

@@ -27,6 +27,12 @@ public sealed class DesignObjective
 
     public DesignEvaluator Evaluator => _evaluator;
 
+    /// <summary>
+    /// The design passes every constraint known before evaluation (today the area budget): exactly the points
+    /// <see cref="Score"/> would not reject at the area stage.
+    /// </summary>
+    public bool PassesAPriori(AcceleratorConfig config) => AreaBudgetMm2 is not { } budget || _evaluator.AreaMm2(config) <= budget;
+
     public ScoredDesign Score(AcceleratorConfig config)
     {
         var evaluation = _evaluator.Evaluate(config, AreaBudgetMm2);

@@ -32,7 +32,8 @@ internal sealed class History
     /// <summary>Best feasible reward so far, 0 when none.</summary>
     public double BestReward { get; private set; }
 
-    public bool IsTaken(DesignPoint point) => _taken.Contains(point);
+    /// <summary>The point may not be suggested: it was taken, or the space's a-priori constraint refuses it.</summary>
+    public bool IsTaken(DesignPoint point) => _taken.Contains(point) || !Space.IsAdmissible(point);
 
     /// <summary>Marks a point as taken; false when it already was.</summary>
     public bool Take(DesignPoint point) => _taken.Add(point);
@@ -88,7 +89,10 @@ internal sealed class History
             return null;
         }
 
-        for (var attempt = 0; attempt < 64; attempt++)
+        // With an a-priori constraint most of the grid may be refused (94% of the default space is over 6.8 mm²),
+        // so rejection sampling gets more tries before the scan.
+        var attempts = Space.IsConstrained ? 4096 : 64;
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
             var p = Space.Sample(rng);
             if (!IsTaken(p))

@@ -65,6 +65,35 @@ public sealed class SearchSpace
         Count = _radix.Aggregate(1.0, (acc, n) => acc * n);
     }
 
+    /// <summary>
+    /// The same grid with a constraint known before evaluation: optimizers never suggest a point it refuses
+    /// (<see cref="IsAdmissible"/>; History treats such points as taken). The predicate must be
+    /// deterministic and cheap (it is called for every candidate an optimizer considers).
+    /// </summary>
+    public SearchSpace WithConstraint(Func<DesignPoint, bool> admissible)
+    {
+        ArgumentNullException.ThrowIfNull(admissible);
+        return new SearchSpace(this, admissible);
+    }
+
+    private SearchSpace(SearchSpace grid, Func<DesignPoint, bool> admissible)
+    {
+        _parameters = grid._parameters;
+        _radix = grid._radix;
+        _stride = grid._stride;
+        _size = grid._size;
+        Count = grid.Count;
+        _admissible = admissible;
+    }
+
+    private readonly Func<DesignPoint, bool>? _admissible;
+
+    /// <summary>The space has an a-priori constraint (<see cref="WithConstraint"/>).</summary>
+    public bool IsConstrained => _admissible is not null;
+
+    /// <summary>The point passes the a-priori constraint (always true without one).</summary>
+    public bool IsAdmissible(DesignPoint point) => _admissible?.Invoke(point) ?? true;
+
     public IReadOnlyList<SearchParameter> Parameters => _parameters;
 
     public int Dimensions => _parameters.Length;

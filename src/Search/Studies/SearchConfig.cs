@@ -33,6 +33,14 @@ public sealed record SearchConfig(
     int Threads,
     string Text)
 {
+    /// <summary>
+    /// Optimizers propose only points that pass the constraints known before evaluation (the area budget), so
+    /// no trial is spent on them (the study's remark: such constraints "are known a priori and can be bypassed
+    /// by formulating them as optimization constraints"). Off by default: the study's protocol spends trials
+    /// on over-budget points and lets the optimizers learn the boundary.
+    /// </summary>
+    public bool APrioriConstraints { get; init; }
+
     /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
     public const int MaxTrials = 10_000_000;
 
@@ -58,7 +66,7 @@ public sealed record SearchConfig(
     public const double MinWeight = 1e-6, MaxWeight = 1e6;
 
     public static readonly string[] Fields =
-        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads"];
+        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "a_priori_constraints"];
 
     /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
     public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
@@ -175,7 +183,10 @@ public sealed record SearchConfig(
             Path.GetFullPath(Path.Combine(workingDirectory, database)),
             stop,
             root.TryGet("threads")?.AsInt(0, MaxThreads) ?? 0,
-            text);
+            text)
+        {
+            APrioriConstraints = root.GetBool("a_priori_constraints", false),
+        };
     }
 
     /// <summary>The workloads this config selects (default: the <c>all</c> set).</summary>
@@ -243,6 +254,11 @@ public sealed record SearchConfig(
             $"batch_size: {BatchSize.ToString(inv)}",
             $"seed: {Seed.ToString(inv)}",
         };
+        if (APrioriConstraints)
+        {
+            lines.Add("a_priori_constraints: true"); // written only when on, so earlier snapshots still match
+        }
+
         if (WorkloadWeights.Count > 0)
         {
             lines.Add($"workload_weights: {{{string.Join(", ", WorkloadWeights.Select(kv => $"{Q(kv.Key)}: {kv.Value.ToString("R", inv)}"))}}}");

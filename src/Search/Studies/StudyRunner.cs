@@ -52,7 +52,10 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             study = store.CreateStudy(new StudyDefinition(config.Study, config.Optimizer, config.Seed, config.AreaBudgetMm2, config.Trials, config.BatchSize, config.Snapshot()));
         }
 
-        var optimizer = registry.Create(config.Optimizer, adapter.Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
+        // With a-priori constraints the optimizer sees a space that refuses over-budget points, so it never
+        // spends a trial on them; the trials it does propose are scored exactly as without.
+        var space = config.APrioriConstraints ? adapter.Space.WithConstraint(p => objective.PassesAPriori(adapter.ToConfig(p))) : adapter.Space;
+        var optimizer = registry.Create(config.Optimizer, space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
         var evaluator = new TrialEvaluator(adapter, objective);
         var tracker = new BestTracker();
         Replay(config.File, optimizer, evaluator, stored, tracker);
@@ -146,10 +149,12 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
 
         // The rest of the objective (space, baseline, workloads, weights) must match too, or the continued
         // trials would be scored against a different problem.
+        // Both ways: a setting the stored study had and this run drops counts as a change too.
         var before = SearchConfig.ResumeSettings(stored.ConfigSnapshot);
-        foreach (var (field, now) in SearchConfig.ResumeSettings(config.Snapshot()))
+        var after = SearchConfig.ResumeSettings(config.Snapshot());
+        foreach (var field in after.Keys.Concat(before.Keys.Where(k => !after.ContainsKey(k))))
         {
-            Same(field, before.GetValueOrDefault(field, "(not set)"), now);
+            Same(field, before.GetValueOrDefault(field, "(not set)"), after.GetValueOrDefault(field, "(not set)"));
         }
     }
 

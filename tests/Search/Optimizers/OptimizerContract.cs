@@ -32,6 +32,28 @@ public abstract class OptimizerContract
     }
 
     [Fact]
+    public void An_a_priori_constraint_is_never_violated_and_batches_stay_full()
+    {
+        // About a third of the grid passes (the corner x0 + x1 <= 0.8 of the unit square), as the area budget
+        // lets through only part of the template's grid; observations come only from suggested points.
+        static bool Admissible(DesignPoint p)
+        {
+            var x = Space.Normalize(p);
+            return x[0] + x[1] <= 0.8;
+        }
+
+        var constrained = Space.WithConstraint(Admissible);
+        var opt = Create(constrained, 5);
+        for (var round = 0; round < 8; round++)
+        {
+            var s = opt.Suggest(8);
+            Assert.Equal(8, s.Count);
+            Assert.All(s, x => Assert.True(Admissible(x.Point), $"{x.Proposer} suggested {x.Point}, which the constraint refuses"));
+            opt.Observe(s.Select(x => SyntheticObjectives.Evaluate(constrained, x.Point, x.Proposer)).ToList());
+        }
+    }
+
+    [Fact]
     public void Same_seed_and_calls_give_the_same_suggestions()
     {
         var a = Trace(Create(Space, 42));
