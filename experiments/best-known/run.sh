@@ -25,4 +25,4 @@ for optimizer in evolution p3bo; do
   done
 done
 python3 experiments/best-known/local_search.py --config experiments/best-known/base.yaml \
-  --space configs/accelerators/space.yaml --budgets 6.8 5.8 4.8 "$out"/*.db
+  --space configs/accelerators/space.yaml "$out"/*.db --budgets 6.8 5.8 4.8
