@@ -11,9 +11,12 @@ namespace Apollo.Cli.Tests;
 public sealed class AskTellTests : TestWithTempFolder
 {
     /// <summary>A space around the baseline (most points feasible, some not) on one workload, so a trial is cheap.</summary>
-    private string Config(string optimizer, int trials, int batch, string file = "asktell.yaml")
+    private string Config(string optimizer, int trials, int batch, string file = "asktell.yaml") => NearBaselineConfig(Dir, optimizer, trials, batch, file);
+
+    /// <summary>The config of these tests in <paramref name="dir"/>: study <c>twin</c>, database <c>search.db</c>.</summary>
+    internal static string NearBaselineConfig(string dir, string optimizer, int trials, int batch, string file = "asktell.yaml")
     {
-        var space = Path.Combine(Dir, "space.yaml");
+        var space = Path.Combine(dir, "space.yaml");
         File.WriteAllText(space, $"""
             name: near-baseline
             technology: {RepositoryPaths.Config("technology", "edge-7nm.yaml")}
@@ -29,7 +32,7 @@ public sealed class AskTellTests : TestWithTempFolder
               activation_memory: [4096, 8192]
               io_bandwidth: [10, 20]
             """);
-        var path = Path.Combine(Dir, file);
+        var path = Path.Combine(dir, file);
         File.WriteAllText(path, $"""
             study: twin
             space: {space}
@@ -41,7 +44,7 @@ public sealed class AskTellTests : TestWithTempFolder
             trials: {trials}
             batch_size: {batch}
             seed: 7
-            database: {Path.Combine(Dir, "search.db")}
+            database: {Path.Combine(dir, "search.db")}
             """);
         return path;
     }
