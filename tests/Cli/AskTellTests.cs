@@ -69,6 +69,10 @@ public sealed class AskTellTests : TestWithTempFolder
 
     private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
 
+    /// <summary>The answer lines of <c>evaluate --batch --config</c> for the asked points, in their order.</summary>
+    private static async Task<string[]> Evaluate(string config, IEnumerable<JsonObject> asked) =>
+        (await Ok(CliRunner.RunWithInput(string.Concat(asked.Select(a => a["parameters"]!.ToJsonString() + "\n")), "evaluate", "--batch", "--config", config))).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>Asks <paramref name="count"/> points, evaluates them with <c>evaluate --batch --config</c>, tells each in number order.</summary>
     private async Task<int> Round(string config, int count, string? configForAsk = null)
     {
@@ -81,8 +85,7 @@ public sealed class AskTellTests : TestWithTempFolder
             return 0;
         }
 
-        var input = string.Concat(asked.Select(a => a["parameters"]!.ToJsonString() + "\n"));
-        var answers = (await Ok(CliRunner.RunWithInput(input, "evaluate", "--batch", "--config", config))).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var answers = await Evaluate(config, asked);
         for (var i = 0; i < asked.Count; i++)
         {
             var told = await Ok(CliRunner.RunWithInput(answers[i], "tell", Db, "--study", "twin", "--trial", $"{asked[i]["trial"]}", "--result", "-"));
@@ -126,6 +129,41 @@ public sealed class AskTellTests : TestWithTempFolder
             Assert.Equal(s.Metrics.Select(m => Bits(m.ThroughputPerSecond)), a.Metrics.Select(m => Bits(m.ThroughputPerSecond)));
             Assert.Equal(s.Proposer, a.Proposer);
         }
+
+        // A config with a larger budget extends the study, as search --resume --trials does.
+        var more = Config(optimizer, trials + batch, batch, "more.yaml");
+        Assert.Equal(batch, await Round(more, batch, more));
+        Assert.Equal(trials + batch, Trials(Db, "twin").Count);
+    }
+
+    [Fact]
+    public async Task The_same_asks_and_tells_in_the_same_order_give_the_same_study_whatever_that_order()
+    {
+        var config = Config("evolution", 16, 4);
+        async Task<List<string>> Drive(string db)
+        {
+            var points = new List<string>();
+            for (var round = 0; round < 4; round++)
+            {
+                var asked = Lines((await Ok(CliRunner.Run("ask", db, "--study", "twin", "--count", "4", "--config", config))).Out);
+                var answers = await Evaluate(config, asked);
+                points.AddRange(asked.Select(a => a["parameters"]!.ToJsonString()));
+                foreach (var i in new[] { 2, 0, 3, 1 }.Take(asked.Count)) // out of number order
+                {
+                    await Ok(CliRunner.RunWithInput(answers[i], "tell", db, "--study", "twin", "--trial", $"{asked[i]["trial"]}", "--result", "-"));
+                }
+            }
+
+            return points;
+        }
+
+        var first = await Drive(Path.Combine(Dir, "first.db"));
+        var second = await Drive(Path.Combine(Dir, "second.db"));
+        Assert.Equal(16, first.Count);
+        Assert.Equal(first, second);
+        Assert.Equal(
+            Trials(Path.Combine(Dir, "first.db"), "twin").Select(t => (t.Number, Bits(t.Reward))),
+            Trials(Path.Combine(Dir, "second.db"), "twin").Select(t => (t.Number, Bits(t.Reward))));
     }
 
     [Fact]
@@ -174,7 +212,7 @@ public sealed class AskTellTests : TestWithTempFolder
     {
         var config = Config("random", 30, 1);
         var asked = Lines((await Ok(CliRunner.Run("ask", Db, "--study", "twin", "--config", config, "--count", "2"))).Out);
-        var answers = (await Ok(CliRunner.RunWithInput(string.Concat(asked.Select(a => a["parameters"]!.ToJsonString() + "\n")), "evaluate", "--batch", "--config", config))).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var answers = await Evaluate(config, asked);
 
         var swapped = await CliRunner.RunWithInput(answers[1], "tell", Db, "--study", "twin", "--trial", "0", "--result", "-");
         Assert.Equal(2, swapped.ExitCode);

@@ -136,6 +136,12 @@ public sealed class AskTellCommands(CliStreams streams, ConfigLocator locator, T
                 {
                     CheckSameSettings(existing.Definition, config);
                     study = existing;
+                    if (config.Trials != existing.Definition.RequestedTrials)
+                    {
+                        // As for search --resume: the config's trials is the budget, so raising it extends the study.
+                        store.SetRequestedTrials(existing.Id, config.Trials);
+                        study = existing with { Definition = existing.Definition with { RequestedTrials = config.Trials } };
+                    }
                 }
 
                 return new Session(store, writer, study, config, new AskTellStudy(config, new DesignSpaceAdapter(template), registry, clock));
