@@ -40,13 +40,21 @@ public sealed class RewardFunction
             return [];
         }
 
-        return evaluation.Workloads
+        return Speedups(evaluation.Area.TotalMm2, evaluation.Workloads.Select(w => (w.Workload, w.ThroughputPerSecond)).ToList());
+    }
+
+    /// <summary>
+    /// Per-workload speedups of a feasible point measured elsewhere (<c>apollo tell</c>): its area and each workload's
+    /// throughput, in workload order. The same arithmetic as for an evaluation, so the same numbers give the same bits.
+    /// </summary>
+    /// <exception cref="ArgumentException">A workload the baseline was not evaluated on.</exception>
+    public IReadOnlyList<WorkloadSpeedup> Speedups(double areaMm2, IReadOnlyList<(string Workload, double ThroughputPerSecond)> throughputs) =>
+        throughputs
             .Select(w => new WorkloadSpeedup(
                 w.Workload,
-                w.ThroughputPerSecond / evaluation.Area.TotalMm2 / BaselinePerArea(w.Workload),
+                w.ThroughputPerSecond / areaMm2 / BaselinePerArea(w.Workload),
                 _weights.GetValueOrDefault(w.Workload, 1.0)))
             .ToList();
-    }
 
     public double Reward(DesignEvaluation evaluation)
     {
@@ -55,9 +63,15 @@ public sealed class RewardFunction
             return 0;
         }
 
+        return Reward(Speedups(evaluation));
+    }
+
+    /// <summary>The weighted geometric mean of <paramref name="speedups"/> (from <see cref="Speedups(double, IReadOnlyList{ValueTuple{string, double}})"/>), in their order.</summary>
+    public static double Reward(IReadOnlyList<WorkloadSpeedup> speedups)
+    {
         // Sum in workload order so the result is bit-for-bit reproducible.
         double logSum = 0, weightSum = 0;
-        foreach (var s in Speedups(evaluation))
+        foreach (var s in speedups)
         {
             logSum += s.Weight * Math.Log(s.Speedup);
             weightSum += s.Weight;

@@ -84,6 +84,35 @@ internal static class StoreSchema
         UPDATE schema_version SET version = 2;
         """;
 
+    /// <summary>
+    /// The ask/tell log (<c>apollo ask</c>/<c>tell</c>): every point handed out, with the round it was asked in, how
+    /// many tells came before that round, and its place in the tell order once told. Created on the first ask, in the
+    /// same transaction; not a schema change: the version stays 2, files without it read as before, and readers of
+    /// <c>trials</c> never see pending trials (they have no row there until told).
+    /// </summary>
+    public const string AskTellTables = """
+        CREATE TABLE IF NOT EXISTS asked_trials (
+            study_id    INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            number      INTEGER NOT NULL CHECK (number >= 0),
+            batch       INTEGER NOT NULL CHECK (batch >= 0),
+            told_before INTEGER NOT NULL CHECK (told_before >= 0),
+            tell_index  INTEGER CHECK (tell_index >= 0),
+            proposer    TEXT    NOT NULL,
+            asked_at    TEXT    NOT NULL,
+            PRIMARY KEY (study_id, number)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS asked_parameters (
+            study_id     INTEGER NOT NULL,
+            trial_number INTEGER NOT NULL,
+            position     INTEGER NOT NULL,
+            name         TEXT    NOT NULL,
+            value        REAL    NOT NULL,
+            PRIMARY KEY (study_id, trial_number, name),
+            FOREIGN KEY (study_id, trial_number) REFERENCES asked_trials(study_id, number) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        """;
+
     public static string StatusText(TrialStatus status) => status switch
     {
         TrialStatus.Completed => "completed",

@@ -25,7 +25,7 @@ namespace Apollo.Search.Storage;
 /// writers on the same file serialize; a writer waits up to <see cref="BusyTimeout"/> for another's commit.
 /// </para>
 /// </remarks>
-public sealed class TrialStore : IDisposable
+public sealed partial class TrialStore : IDisposable
 {
     /// <summary>The schema version this build writes (the single row of <c>schema_version</c>).</summary>
     public const int SchemaVersion = 2;
@@ -232,6 +232,11 @@ public sealed class TrialStore : IDisposable
                 "SELECT (SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = @studyId) FROM studies WHERE id = @studyId",
                 new { studyId },
                 transaction) ?? throw new StoreException($"Study {studyId} does not exist in '{Path}'; nothing was written.");
+            if (IsAskTellStudy(studyId, transaction))
+            {
+                throw new StoreException($"Study {studyId} in '{Path}' is driven by 'apollo ask'/'apollo tell'; its trials are added by 'apollo tell' only. Nothing was written.");
+            }
+
             if (trials[0].Number != next)
             {
                 throw new StoreException(
