@@ -29,6 +29,7 @@ public static class HtmlReport
             h1{margin-bottom:0}h2{margin-top:2em;border-bottom:1px solid #ddd}
             table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
             th{background:#f3f3f3}td.text,th.text{text-align:left}
+            .warning{background:#fff3cd;border:1px solid #e0b000;padding:6px 10px;font-weight:bold}
             .figures{display:flex;flex-wrap:wrap;gap:12px}.figures figure{margin:0}.figures img{width:600px;border:1px solid #eee}
             figcaption{font-size:13px;color:#555}
             </style></head>
@@ -37,6 +38,7 @@ public static class HtmlReport
         html.Append("<h1>Apollo design-space exploration report</h1>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")}, {studies.Sum(s => s.Trials.Count):N0} trials. ");
         html.Append("Maps: t-SNE of each design's parameters (log2, scaled to [0, 1]); stars are infeasible designs, circles feasible ones sized by reward, red crosses the best.</p>");
+        AppendWarnings(html, embeddings);
 
         html.Append("<h2>Studies</h2><table><tr><th class=text>study</th><th class=text>optimizer</th><th>budget mm²</th><th>seed</th><th>trials</th><th>feasible</th><th>best reward</th><th class=text>database</th></tr>");
         foreach (var s in studies)
@@ -63,10 +65,11 @@ public static class HtmlReport
         foreach (var e in embeddings)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td class=text>{E(e.Name)}</td><td>{e.Points}</td><td>{e.Trustworthiness:F3}</td><td>{e.TrustworthinessSample}</td><td class=text>{(e.BarnesHut ? "Barnes-Hut" : "exact")}</td><td>{e.Elapsed.TotalSeconds:F1}</td></tr>");
+                $"<tr><td class=text>{E(e.Name)}</td><td>{e.Points}</td><td{(e.Untrustworthy ? " class=warning" : "")}>{e.Trustworthiness:F3}</td><td>{e.TrustworthinessSample}</td><td class=text>{(e.BarnesHut ? "Barnes-Hut" : "exact")}</td><td>{e.Elapsed.TotalSeconds:F1}</td></tr>");
         }
 
         html.Append("</table>");
+        AppendWarnings(html, embeddings);
         html.Append(!options.Maps ? "<p>Maps were skipped (--no-maps).</p>" : options.Joint ? "<p>All studies share one embedding, so their maps are directly comparable.</p>" : "<p>Each study has its own embedding; its frames share it.</p>");
         AppendFigures(html, maps);
 
@@ -84,6 +87,14 @@ public static class HtmlReport
             </body></html>
             """);
         return html.ToString();
+    }
+
+    private static void AppendWarnings(StringBuilder html, IReadOnlyList<EmbeddingSummary> embeddings)
+    {
+        foreach (var e in embeddings.Where(e => e.Untrustworthy))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=warning>Warning: {E(e.Warning)}.</p>");
+        }
     }
 
     private static void AppendFigures(StringBuilder html, IReadOnlyList<Figure> figures)

@@ -21,7 +21,17 @@ public sealed record ReportOptions(string OutputDirectory, bool Joint = false, i
 }
 
 /// <summary>One t-SNE embedding as it went into the report.</summary>
-public sealed record EmbeddingSummary(string Name, int Points, double Trustworthiness, int TrustworthinessSample, bool BarnesHut, TimeSpan Elapsed);
+public sealed record EmbeddingSummary(string Name, int Points, double Trustworthiness, int TrustworthinessSample, bool BarnesHut, TimeSpan Elapsed)
+{
+    /// <summary>Trustworthiness below <see cref="ReportBuilder.MinTrustworthiness"/> (never for NaN: too few points to measure).</summary>
+    public bool Untrustworthy => Trustworthiness < ReportBuilder.MinTrustworthiness;
+
+    /// <summary>The warning the CLI prints and report.html shows for an untrustworthy map; null for a trustworthy one.</summary>
+    public string? Warning => Untrustworthy
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"t-SNE map '{Name}' has trustworthiness {Trustworthiness:F3} < {ReportBuilder.MinTrustworthiness:F1}: many of its neighbours are not neighbours in the design space, so do not read regions or distances from it")
+        : null;
+}
 
 /// <summary>Progress of a report: which embedding, and its t-SNE iteration.</summary>
 public sealed record ReportProgress(string Stage, int Iteration, int TotalIterations);
@@ -38,6 +48,12 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
 {
     /// <summary>Trustworthiness is O(n²); above this many points it is computed on an even subsample.</summary>
     public const int TrustworthinessSample = 2_000;
+
+    /// <summary>
+    /// Below this trustworthiness (k = 5) a map is flagged: a random layout scores about 0.5, t-SNE on the explored
+    /// designs 0.95-0.99 (docs/tsne.md), and the collapsed joint map of the README's two databases scored 0.63.
+    /// </summary>
+    public const double MinTrustworthiness = 0.9;
 
     public ReportResult Build(IReadOnlyList<StudyTrials> studies, ReportOptions options, IProgress<ReportProgress>? progress = null, CancellationToken cancellation = default)
     {

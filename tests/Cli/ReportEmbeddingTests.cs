@@ -56,4 +56,30 @@ public sealed class ReportEmbeddingTests : TestWithTempFolder
         Assert.Equal(2, alone.Embeddings.Count);
         Assert.All(alone.Embeddings, e => Assert.True(e.Trustworthiness >= 0.9, $"{e.Name}: trustworthiness {e.Trustworthiness}"));
     }
+
+    [Fact]
+    public async Task A_map_below_0_9_trustworthiness_is_flagged_on_standard_error_and_in_the_page()
+    {
+        // A degenerate study: every trial's parameters set to one value, so all points coincide in the input and the
+        // ranks there are only the index order; any embedding then scores about 0.5.
+        var r = await CliRunner.Run("search", SearchConfig("degenerate", 40), "--no-report");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var db = Path.Combine(Dir, "studies.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var flatten = connection.CreateCommand();
+            flatten.CommandText = "UPDATE trial_parameters SET value = 4";
+            Assert.True(flatten.ExecuteNonQuery() > 0);
+        }
+
+        var output = Path.Combine(Dir, "report");
+        var report = await CliRunner.Run("report", db, "--out", output);
+
+        Assert.True(report.ExitCode == 0, report.Error);
+        var warning = Assert.Single(report.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^warning: t-SNE map 'degenerate' has trustworthiness 0\.\d{3} < 0\.9: ", warning);
+        var html = await File.ReadAllTextAsync(Path.Combine(output, "report.html"));
+        Assert.Contains("<p class=warning>Warning: t-SNE map &#39;degenerate&#39; has trustworthiness", html, StringComparison.Ordinal);
+    }
 }
