@@ -55,6 +55,17 @@ public sealed class ReportEmbeddingTests : TestWithTempFolder
         Assert.True(map.Trustworthiness >= 0.9, $"joint trustworthiness {map.Trustworthiness}");
         Assert.Equal(2, alone.Embeddings.Count);
         Assert.All(alone.Embeddings, e => Assert.True(e.Trustworthiness >= 0.9, $"{e.Name}: trustworthiness {e.Trustworthiness}"));
+
+        // One study name in two databases: each keeps its own map files, and embedding.csv says which database a row is from.
+        Assert.Equal(["evolution.db:small", "random.db:small"], alone.Embeddings.Select(e => e.Name).Order(StringComparer.Ordinal));
+        var maps = Directory.GetFiles(Path.Combine(Dir, "joint"), "tsne-*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(8, maps.Count);
+        Assert.Contains("tsne-random-small-100.png", maps);
+        Assert.Contains("tsne-evolution-small-100.png", maps);
+        var csv = await File.ReadAllLinesAsync(joint.CsvPath);
+        Assert.Equal("database,study,trial,x,y,status,reward,level", csv[0]);
+        Assert.Equal(550, csv.Count(l => l.StartsWith(Path.Combine(Dir, "random.db") + ",small,", StringComparison.Ordinal)));
+        Assert.Equal(500, csv.Count(l => l.StartsWith(Path.Combine(Dir, "evolution.db") + ",small,", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -78,8 +89,37 @@ public sealed class ReportEmbeddingTests : TestWithTempFolder
 
         Assert.True(report.ExitCode == 0, report.Error);
         var warning = Assert.Single(report.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Matches(@"^warning: t-SNE map 'degenerate' has trustworthiness 0\.\d{3} < 0\.9: ", warning);
+        Assert.Matches(@"^warning: t-SNE map 'studies\.db:degenerate' has trustworthiness 0\.\d{3} < 0\.9: ", warning);
         var html = await File.ReadAllTextAsync(Path.Combine(output, "report.html"));
-        Assert.Contains("<p class=warning>Warning: t-SNE map &#39;degenerate&#39; has trustworthiness", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=warning>Warning: t-SNE map &#39;studies.db:degenerate&#39; has trustworthiness", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Studies_of_different_workloads_are_never_pooled_nor_embedded_together()
+    {
+        var mobile = SearchConfig("mobile", 30, "mobile.yaml");
+        var resnet = SearchConfig("resnet", 30, "resnet.yaml");
+        await File.WriteAllTextAsync(resnet, (await File.ReadAllTextAsync(resnet)).Replace("[mobilenet_v2]", "[resnet50]", StringComparison.Ordinal));
+        foreach (var config in new[] { mobile, resnet })
+        {
+            var r = await CliRunner.Run("search", config, "--no-report");
+            Assert.True(r.ExitCode == 0, r.Error);
+        }
+
+        var db = Path.Combine(Dir, "studies.db");
+        var summary = await CliRunner.Run("summary", db, "--format", "csv");
+        Assert.True(summary.ExitCode == 0, summary.Error);
+        var rows = summary.Out.Trim().Split('\n')[1..].Select(l => l.Split(',')).ToList();
+        Assert.Equal(2, rows.Count); // random @ 6.8 mm² twice: one row per fingerprint, not one pooled row
+        Assert.NotEqual(rows[0][0], rows[1][0]);
+        Assert.All(rows, r => Assert.Equal(["random", "6.8", "1"], r[1..4]));
+
+        var report = new ReportBuilder().Build(ReportSource.Load([db], []), new ReportOptions(Path.Combine(Dir, "report"), Joint: true));
+        Assert.Equal(["studies.db:mobile", "studies.db:resnet"], report.Embeddings.Select(e => e.Name));
+        // Violins and best-so-far curves once per fingerprint, never one plot across them.
+        Assert.Equal(4, report.Figures.Count(f => f.Name.StartsWith("best-", StringComparison.Ordinal)));
+        var html = await File.ReadAllTextAsync(report.HtmlPath);
+        Assert.Contains($"Across runs, fingerprint {rows[0][0]}", html, StringComparison.Ordinal);
+        Assert.Contains($"Across runs, fingerprint {rows[1][0]}", html, StringComparison.Ordinal);
     }
 }
