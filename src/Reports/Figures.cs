@@ -8,9 +8,6 @@ namespace Apollo.Reports;
 /// <summary>A rendered figure: where its PNG and SVG are, and the PNG bytes for inlining.</summary>
 public sealed record Figure(string Name, string Title, string PngPath, string SvgPath, byte[] Png);
 
-/// <summary>A group of runs drawn as one series (e.g. one optimizer at one budget).</summary>
-public sealed record RunGroup(string Label, IReadOnlyList<StudyTrials> Runs);
-
 /// <summary>
 /// The report's figures, drawn with ScottPlot and saved as PNG and SVG through <see cref="ReportFiles"/> (never
 /// half-written). Every method is a pure function of its inputs, so the same data give the same files.

@@ -29,6 +29,7 @@ public static class HtmlReport
             h1{margin-bottom:0}h2{margin-top:2em;border-bottom:1px solid #ddd}
             table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
             th{background:#f3f3f3}td.text,th.text{text-align:left}
+            .warning{background:#fff3cd;border:1px solid #e0b000;padding:6px 10px;font-weight:bold}
             .figures{display:flex;flex-wrap:wrap;gap:12px}.figures figure{margin:0}.figures img{width:600px;border:1px solid #eee}
             figcaption{font-size:13px;color:#555}
             </style></head>
@@ -37,41 +38,59 @@ public static class HtmlReport
         html.Append("<h1>Apollo design-space exploration report</h1>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")}, {studies.Sum(s => s.Trials.Count):N0} trials. ");
         html.Append("Maps: t-SNE of each design's parameters (log2, scaled to [0, 1]); stars are infeasible designs, circles feasible ones sized by reward, red crosses the best.</p>");
+        AppendWarnings(html, embeddings);
 
-        html.Append("<h2>Studies</h2><table><tr><th class=text>study</th><th class=text>optimizer</th><th>budget mm²</th><th>seed</th><th>trials</th><th>feasible</th><th>best reward</th><th class=text>database</th></tr>");
+        html.Append("<h2>Studies</h2><table><tr><th class=text>study</th><th class=text>optimizer</th><th>budget mm²</th><th class=text>fingerprint</th><th>seed</th><th>trials</th><th>feasible</th><th>best reward</th><th class=text>database</th></tr>");
         foreach (var s in studies)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td class=text>{E(s.Name)}</td><td class=text>{E(s.Optimizer)}</td><td>{s.BudgetMm2:G}</td><td>{s.Study.Definition.Seed}</td><td>{s.Trials.Count}</td><td>{s.FeasibleFraction:P1}</td><td>{s.BestReward:F4}</td><td class=text>{E(s.Database)}</td></tr>");
+                $"<tr><td class=text>{E(s.QualifiedName)}</td><td class=text>{E(s.Optimizer)}</td><td>{s.BudgetMm2:G}</td><td class=text>{E(s.Fingerprint.Id)}</td><td>{s.Study.Definition.Seed}</td><td>{s.Trials.Count}</td><td>{s.FeasibleFraction:P1}</td><td>{s.BestReward:F4}</td><td class=text>{E(s.Database)}</td></tr>");
         }
 
         html.Append("</table>");
-
-        html.Append("<h2>Across runs</h2><table><tr><th class=text>optimizer @ budget</th><th>runs</th><th>median best</th><th>IQR of best</th><th>feasible fraction</th></tr>");
-        foreach (var g in groups)
+        var fingerprints = studies.Select(s => s.Fingerprint).DistinctBy(f => f.Id).ToList();
+        html.Append("<p>Rewards mean the same only within one objective fingerprint (space and technology, baseline, workloads, weights, objective, constraints; the area budget is its own column): runs of different fingerprints are never pooled or ranked together.</p>");
+        html.Append("<table><tr><th class=text>fingerprint</th><th class=text>settings</th></tr>");
+        foreach (var f in fingerprints)
         {
-            var best = g.Runs.Select(r => r.BestReward).OrderBy(v => v).ToArray();
-            var feasible = g.Runs.Sum(r => r.Trials.Count(t => t.Status == TrialStatus.Completed)) / (double)Math.Max(1, g.Runs.Sum(r => r.Trials.Count));
-            html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td class=text>{E(g.Label)}</td><td>{best.Length}</td><td>{Statistics.Median(best):F4}</td><td>{Statistics.Quantile(best, 0.25):F4} – {Statistics.Quantile(best, 0.75):F4}</td><td>{feasible:P1}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=text>{E(f.Id)}</td><td class=text>{E(f.Description)}</td></tr>");
         }
 
         html.Append("</table>");
+
+        foreach (var f in fingerprints)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Across runs, fingerprint {E(f.Id)}</h2><table><tr><th class=text>optimizer @ budget</th><th>runs</th><th>median best</th><th>IQR of best</th><th>feasible fraction</th></tr>");
+            foreach (var g in groups.Where(g => g.Fingerprint.Id == f.Id))
+            {
+                var best = g.Runs.Select(r => r.BestReward).OrderBy(v => v).ToArray();
+                var feasible = g.Runs.Sum(r => r.Trials.Count(t => t.Status == TrialStatus.Completed)) / (double)Math.Max(1, g.Runs.Sum(r => r.Trials.Count));
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td class=text>{E(g.Label)}</td><td>{best.Length}</td><td>{Statistics.Median(best):F4}</td><td>{Statistics.Quantile(best, 0.25):F4} – {Statistics.Quantile(best, 0.75):F4}</td><td>{feasible:P1}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
         AppendFigures(html, summaryFigures);
 
         html.Append("<h2>Maps of the explored designs</h2><table><tr><th class=text>embedding</th><th>points</th><th>trustworthiness (k=5)</th><th>measured on</th><th class=text>method</th><th>time s</th></tr>");
         foreach (var e in embeddings)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td class=text>{E(e.Name)}</td><td>{e.Points}</td><td>{e.Trustworthiness:F3}</td><td>{e.TrustworthinessSample}</td><td class=text>{(e.BarnesHut ? "Barnes-Hut" : "exact")}</td><td>{e.Elapsed.TotalSeconds:F1}</td></tr>");
+                $"<tr><td class=text>{E(e.Name)}</td><td>{e.Points}</td><td{(e.Untrustworthy ? " class=warning" : "")}>{e.Trustworthiness:F3}</td><td>{e.TrustworthinessSample}</td><td class=text>{(e.BarnesHut ? "Barnes-Hut" : "exact")}</td><td>{e.Elapsed.TotalSeconds:F1}</td></tr>");
         }
 
         html.Append("</table>");
+        AppendWarnings(html, embeddings);
         html.Append(!options.Maps ? "<p>Maps were skipped (--no-maps).</p>" : options.Joint ? "<p>All studies share one embedding, so their maps are directly comparable.</p>" : "<p>Each study has its own embedding; its frames share it.</p>");
         AppendFigures(html, maps);
 
-        html.Append("<h2>Top designs</h2>");
-        AppendTopDesigns(html, studies, options.BestCount);
+        foreach (var f in fingerprints)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Top designs, fingerprint {E(f.Id)}</h2>");
+            AppendTopDesigns(html, studies.Where(s => s.Fingerprint.Id == f.Id).ToList(), options.BestCount);
+        }
 
         html.Append("""
             <script>
@@ -84,6 +103,14 @@ public static class HtmlReport
             </body></html>
             """);
         return html.ToString();
+    }
+
+    private static void AppendWarnings(StringBuilder html, IReadOnlyList<EmbeddingSummary> embeddings)
+    {
+        foreach (var e in embeddings.Where(e => e.Untrustworthy))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=warning>Warning: {E(e.Warning)}.</p>");
+        }
     }
 
     private static void AppendFigures(StringBuilder html, IReadOnlyList<Figure> figures)
@@ -100,7 +127,7 @@ public static class HtmlReport
 
     private static void AppendTopDesigns(StringBuilder html, IReadOnlyList<StudyTrials> studies, int count)
     {
-        var top = studies.SelectMany(s => s.Trials.Where(t => t.Status == TrialStatus.Completed).Select(t => (Study: s.Name, Trial: t)))
+        var top = studies.SelectMany(s => s.Trials.Where(t => t.Status == TrialStatus.Completed).Select(t => (Study: s.QualifiedName, Trial: t)))
             .OrderByDescending(x => x.Trial.Reward).ThenBy(x => x.Study, StringComparer.Ordinal).ThenBy(x => x.Trial.Number)
             .Take(count).ToList();
         if (top.Count == 0)

@@ -21,7 +21,17 @@ public sealed record ReportOptions(string OutputDirectory, bool Joint = false, i
 }
 
 /// <summary>One t-SNE embedding as it went into the report.</summary>
-public sealed record EmbeddingSummary(string Name, int Points, double Trustworthiness, int TrustworthinessSample, bool BarnesHut, TimeSpan Elapsed);
+public sealed record EmbeddingSummary(string Name, int Points, double Trustworthiness, int TrustworthinessSample, bool BarnesHut, TimeSpan Elapsed)
+{
+    /// <summary>Trustworthiness below <see cref="ReportBuilder.MinTrustworthiness"/> (never for NaN: too few points to measure).</summary>
+    public bool Untrustworthy => Trustworthiness < ReportBuilder.MinTrustworthiness;
+
+    /// <summary>The warning the CLI prints and report.html shows for an untrustworthy map; null for a trustworthy one.</summary>
+    public string? Warning => Untrustworthy
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"t-SNE map '{Name}' has trustworthiness {Trustworthiness:F3} < {ReportBuilder.MinTrustworthiness:F1}: many of its neighbours are not neighbours in the design space, so do not read regions or distances from it")
+        : null;
+}
 
 /// <summary>Progress of a report: which embedding, and its t-SNE iteration.</summary>
 public sealed record ReportProgress(string Stage, int Iteration, int TotalIterations);
@@ -39,6 +49,12 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
     /// <summary>Trustworthiness is O(n²); above this many points it is computed on an even subsample.</summary>
     public const int TrustworthinessSample = 2_000;
 
+    /// <summary>
+    /// Below this trustworthiness (k = 5) a map is flagged: a random layout scores about 0.5, t-SNE on the explored
+    /// designs 0.95-0.99 (docs/tsne.md), and the collapsed joint map of the README's two databases scored 0.63.
+    /// </summary>
+    public const double MinTrustworthiness = 0.9;
+
     public ReportResult Build(IReadOnlyList<StudyTrials> studies, ReportOptions options, IProgress<ReportProgress>? progress = null, CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(options.OutputDirectory);
@@ -48,10 +64,17 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
         var maps = new List<Figure>();
         var rows = new List<IReadOnlyList<object?>>();
 
+        var fileParts = FileParts(studies);
+        var fingerprints = studies.Select(s => s.Fingerprint).DistinctBy(f => f.Id).ToList();
         var withTrials = studies.Where(s => s.Trials.Count > 0 && options.Maps).ToList();
-        var units = options.Joint && withTrials.Count > 1
-            ? [(Name: "joint", Studies: withTrials)]
-            : withTrials.Select(s => (Name: s.Name, Studies: new List<StudyTrials> { s })).ToList();
+        // --joint embeds together the studies of one fingerprint: designs of different spaces or objectives never share a map.
+        var units = options.Joint
+            ? withTrials.GroupBy(s => s.Fingerprint.Id, StringComparer.Ordinal)
+                .Select(g => g.Count() > 1
+                    ? (Name: fingerprints.Count > 1 ? $"joint {g.Key}" : "joint", Studies: g.ToList())
+                    : (Name: g.First().QualifiedName, Studies: g.ToList()))
+                .ToList()
+            : withTrials.Select(s => (Name: s.QualifiedName, Studies: new List<StudyTrials> { s })).ToList();
         foreach (var unit in units)
         {
             var trials = unit.Studies.SelectMany(s => s.Trials).ToList();
@@ -68,34 +91,36 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
                     var upTo = (int)Math.Ceiling(frame * study.Trials.Count);
                     var label = frame >= 1 ? "all trials" : string.Create(CultureInfo.InvariantCulture, $"first {frame:P0} ({upTo} trials)");
                     maps.Add(figures.TsneMap(
-                        $"tsne-{FileName(study.Name)}-{(int)Math.Round(frame * 100)}",
-                        $"{study.Name}: {label}",
+                        $"tsne-{fileParts[study]}-{(int)Math.Round(frame * 100)}",
+                        $"{study.QualifiedName}: {label}",
                         study.Trials, local, upTo, limits, options.BestCount));
                 }
 
                 for (var i = 0; i < study.Trials.Count; i++)
                 {
                     var t = study.Trials[i];
-                    rows.Add([study.Name, t.Number, local[i, 0], local[i, 1], t.Status.ToString().ToLowerInvariant(), t.Reward,
+                    rows.Add([study.Database, study.Name, t.Number, local[i, 0], local[i, 1], t.Status.ToString().ToLowerInvariant(), t.Reward,
                         (t.Outcome as TrialOutcome.Infeasible)?.Reason.Level.Text()]);
                 }
             }
         }
 
         progress?.Report(new ReportProgress("figures", 0, 0));
-        var groups = studies.GroupBy(s => (s.Optimizer, s.BudgetMm2))
-            .OrderByDescending(g => g.Key.BudgetMm2).ThenBy(g => g.Key.Optimizer, StringComparer.Ordinal)
-            .Select(g => new RunGroup(string.Create(CultureInfo.InvariantCulture, $"{g.Key.Optimizer} @ {g.Key.BudgetMm2:G} mm²"), g.ToList()))
-            .ToList();
-        var summaryFigures = new List<Figure>
+        var groups = RunGroup.Of(studies);
+        var summaryFigures = new List<Figure>();
+        foreach (var fingerprint in fingerprints)
         {
-            figures.Violins("best-reward-violins", "Best reward of each run, per optimizer and area budget", groups),
-            figures.Bands("best-so-far", "Best reward so far", "best reward", groups, s => s.BestSoFar()),
-            figures.Bands("feasible-fraction", "Fraction of trials so far that are feasible", "feasible fraction", groups, CumulativeFeasible),
-            figures.InfeasibilityReasons("infeasibility-reasons", "Why trials were infeasible (stage/level)", groups),
-        };
+            // One set of cross-run figures per fingerprint; with one fingerprint the names stay as they always were.
+            var mine = groups.Where(g => g.Fingerprint.Id == fingerprint.Id).ToList();
+            var suffix = fingerprints.Count > 1 ? $"-{fingerprint.Id}" : "";
+            var prefix = fingerprints.Count > 1 ? $"[{fingerprint.Id}] " : "";
+            summaryFigures.Add(figures.Violins($"best-reward-violins{suffix}", $"{prefix}Best reward of each run, per optimizer and area budget", mine));
+            summaryFigures.Add(figures.Bands($"best-so-far{suffix}", $"{prefix}Best reward so far", "best reward", mine, s => s.BestSoFar()));
+            summaryFigures.Add(figures.Bands($"feasible-fraction{suffix}", $"{prefix}Fraction of trials so far that are feasible", "feasible fraction", mine, CumulativeFeasible));
+            summaryFigures.Add(figures.InfeasibilityReasons($"infeasibility-reasons{suffix}", $"{prefix}Why trials were infeasible (stage/level)", mine));
+        }
 
-        var csvPath = files.WriteText("embedding.csv", CsvTable.Render(["study", "trial", "x", "y", "status", "reward", "level"], rows));
+        var csvPath = files.WriteText("embedding.csv", CsvTable.Render(["database", "study", "trial", "x", "y", "status", "reward", "level"], rows));
         var html = HtmlReport.Render(studies, groups, summaryFigures, maps, embeddings, options);
         var htmlPath = files.WriteText("report.html", html);
         return new ReportResult(htmlPath, csvPath, [.. summaryFigures, .. maps], embeddings);
@@ -180,5 +205,26 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
     }
 
     internal static string FileName(string name) => ReportFiles.NamePart(name);
+
+    /// <summary>
+    /// The file-name part of each study's maps: its database's file name and the study name,
+    /// <c>p3bo-quickstart</c> for study quickstart in p3bo.db. Where two studies would still share a part (databases of
+    /// one name in two folders, or names that sanitize alike), both get 8 hex digits of the SHA-256 of their full
+    /// database path and name, so that no study's files overwrite another's.
+    /// </summary>
+    internal static IReadOnlyDictionary<StudyTrials, string> FileParts(IReadOnlyList<StudyTrials> studies)
+    {
+        var parts = studies.Select(s => $"{ReportFiles.NamePart(Path.GetFileNameWithoutExtension(s.Database))}-{ReportFiles.NamePart(s.Name)}").ToArray();
+        var counts = parts.CountBy(p => p, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        var result = new Dictionary<StudyTrials, string>();
+        for (var i = 0; i < studies.Count; i++)
+        {
+            var study = studies[i];
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{Path.GetFullPath(study.Database)}\n{study.Name}")))[..8];
+            result[study] = counts[parts[i]] > 1 ? $"{parts[i]}-{hash}" : parts[i];
+        }
+
+        return result;
+    }
 
 }

@@ -12,6 +12,12 @@ public sealed record StudyTrials(string Database, StudyInfo Study, IReadOnlyList
 
     public double BudgetMm2 => Study.Definition.AreaBudgetMm2;
 
+    /// <summary>What the study's rewards mean; studies are compared only within one fingerprint.</summary>
+    public ObjectiveFingerprint Fingerprint { get; } = ObjectiveFingerprint.Of(Study.Definition);
+
+    /// <summary>The study's name qualified by its database's file name, <c>p3bo.db:quickstart</c>: two databases may hold studies of one name.</summary>
+    public string QualifiedName => $"{System.IO.Path.GetFileName(Database)}:{Name}";
+
     /// <summary>Best reward after each trial, in trial order.</summary>
     public double[] BestSoFar()
     {

@@ -81,20 +81,21 @@ public sealed partial class ReportCommandTests : IDisposable
         var r = await CliRunner.Run("summary", db);
         Assert.True(r.ExitCode == 0, r.Error);
         var lines = r.Out.Trim().Split('\n');
-        Assert.StartsWith("| optimizer | budget mm² | runs |", lines[0], StringComparison.Ordinal);
-        Assert.Equal(4, lines.Length);
-        Assert.Contains(lines, l => l.StartsWith("| evolution | 6.8 | 1 | 150 |", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("| random | 6.8 | 1 | 150 |", StringComparison.Ordinal));
+        Assert.StartsWith("| fingerprint | optimizer | budget mm² | runs |", lines[0], StringComparison.Ordinal);
+        Assert.Equal(6, lines.Length);
+        var fingerprint = Assert.Single(lines, l => l.StartsWith("fingerprint ", StringComparison.Ordinal))[12..20];
+        Assert.Contains(lines, l => l.StartsWith($"| {fingerprint} | evolution | 6.8 | 1 | 150 |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"| {fingerprint} | random | 6.8 | 1 | 150 |", StringComparison.Ordinal));
 
         var csv = await CliRunner.Run("summary", db, "--format", "csv");
         Assert.True(csv.ExitCode == 0, csv.Error);
         var rows = csv.Out.Trim().Split('\n');
-        Assert.Equal("optimizer,budget_mm2,runs,trials_per_run,median_best,q1_best,q3_best,min_best,max_best,feasible_fraction,median_wall_s", rows[0]);
+        Assert.Equal("fingerprint,optimizer,budget_mm2,runs,trials_per_run,median_best,q1_best,q3_best,min_best,max_best,feasible_fraction,median_wall_s", rows[0]);
         Assert.Equal(3, rows.Length);
         foreach (var row in rows[1..])
         {
-            // Every cell after the optimizer's name is a plain number: units are in the header and the docs.
-            Assert.All(row.Split(',')[1..], cell => Assert.True(double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _), cell));
+            // Every cell after the fingerprint and the optimizer's name is a plain number: units are in the header and the docs.
+            Assert.All(row.Split(',')[2..], cell => Assert.True(double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _), cell));
         }
     }
 

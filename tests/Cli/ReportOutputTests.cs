@@ -48,7 +48,7 @@ public sealed class ReportOutputTests : TestWithTempFolder
         var maps = Directory.GetFiles(output, "tsne-*.png").Select(Path.GetFileName).ToList();
         Assert.Equal(4, maps.Count);
         Assert.All(maps, m => Assert.InRange(m!.Length, 1, 140));
-        Assert.Contains($"tsne-{ReportFiles.NamePart(name)}-100.png", maps);
+        Assert.Contains($"tsne-studies-{ReportFiles.NamePart(name)}-100.png", maps);
     }
 
     [Fact]

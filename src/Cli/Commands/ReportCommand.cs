@@ -83,6 +83,12 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
                 $"t-SNE '{e.Name}': {e.Points} points, {(e.BarnesHut ? "Barnes-Hut" : "exact")}, {e.Elapsed.TotalSeconds:F1} s, trustworthiness {e.Trustworthiness:F3} (k=5, on {e.TrustworthinessSample} points)")));
         }
 
+        // On standard error, where warnings go, so that it shows even when the output is kept in a file.
+        foreach (var warning in result.Embeddings.Select(e => e.Warning).OfType<string>())
+        {
+            streams.Error.WriteLine($"warning: {warning}");
+        }
+
         console.MarkupLine($"report: [bold]{Markup.Escape(result.HtmlPath)}[/] ({result.Figures.Count} figures, PNG and SVG, and {Markup.Escape(Path.GetFileName(result.CsvPath))})");
         return result;
     }

@@ -7,8 +7,9 @@ using Apollo.Search.Storage;
 namespace Apollo.Cli.Commands;
 
 /// <summary>
-/// <c>apollo summary</c>: per optimizer and area budget, the median and interquartile range of each run's
-/// best reward and the feasible fraction of all trials — the table of the Apollo study.
+/// <c>apollo summary</c>: per objective fingerprint, optimizer and area budget, the median and interquartile range of
+/// each run's best reward and the feasible fraction of all trials — the table of the Apollo study. Studies of different
+/// fingerprints (<see cref="ObjectiveFingerprint"/>) are never pooled into one row.
 /// </summary>
 public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
 {
@@ -30,19 +31,18 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
 
     /// <summary>Columns of the CSV form; docs/reports.md gives their units.</summary>
     private static readonly string[] CsvHeader =
-        ["optimizer", "budget_mm2", "runs", "trials_per_run", "median_best", "q1_best", "q3_best", "min_best", "max_best", "feasible_fraction", "median_wall_s"];
+        ["fingerprint", "optimizer", "budget_mm2", "runs", "trials_per_run", "median_best", "q1_best", "q3_best", "min_best", "max_best", "feasible_fraction", "median_wall_s"];
 
     public static string Render(IReadOnlyList<StudyTrials> studies, bool csv)
     {
-        var rows = studies.GroupBy(s => (s.Optimizer, s.BudgetMm2))
-            .OrderByDescending(g => g.Key.BudgetMm2).ThenBy(g => g.Key.Optimizer, StringComparer.Ordinal)
+        var rows = RunGroup.Of(studies)
             .Select(g =>
             {
-                var best = g.Select(s => s.BestReward).OrderBy(v => v).ToArray();
-                var trials = g.Sum(s => s.Trials.Count);
-                var feasible = g.Sum(s => s.Trials.Count(t => t.Status == TrialStatus.Completed));
-                var seconds = g.Select(StudySeconds).OrderBy(v => v).ToArray();
-                return new SummaryRow(g.Key.Optimizer, g.Key.BudgetMm2, best.Length, trials / best.Length, Statistics.Quantile(best, 0.5),
+                var best = g.Runs.Select(s => s.BestReward).OrderBy(v => v).ToArray();
+                var trials = g.Runs.Sum(s => s.Trials.Count);
+                var feasible = g.Runs.Sum(s => s.Trials.Count(t => t.Status == TrialStatus.Completed));
+                var seconds = g.Runs.Select(StudySeconds).OrderBy(v => v).ToArray();
+                return new SummaryRow(g.Fingerprint.Id, g.Optimizer, g.BudgetMm2, best.Length, trials / best.Length, Statistics.Quantile(best, 0.5),
                     Statistics.Quantile(best, 0.25), Statistics.Quantile(best, 0.75), best[0], best[^1], (double)feasible / Math.Max(1, trials),
                     Statistics.Quantile(seconds, 0.5));
             })
@@ -50,16 +50,22 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
         if (csv)
         {
             return CsvTable.Render(CsvHeader, rows.Select(r => (IReadOnlyList<object?>)
-                [r.Optimizer, r.BudgetMm2, r.Runs, r.TrialsPerRun, r.Median, r.Q1, r.Q3, r.Min, r.Max, r.FeasibleFraction, r.MedianWallSeconds]));
+                [r.Fingerprint, r.Optimizer, r.BudgetMm2, r.Runs, r.TrialsPerRun, r.Median, r.Q1, r.Q3, r.Min, r.Max, r.FeasibleFraction, r.MedianWallSeconds]));
         }
 
         var text = new StringBuilder();
-        text.AppendLine("| optimizer | budget mm² | runs | trials per run | median best | Q1 | Q3 | min | max | feasible | median wall s |");
+        text.AppendLine("| fingerprint | optimizer | budget mm² | runs | trials per run | median best | Q1 | Q3 | min | max | feasible | median wall s |");
         text.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", CsvHeader.Length)));
         foreach (var r in rows)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Optimizer} | {r.BudgetMm2:G} | {r.Runs} | {r.TrialsPerRun} | {r.Median:F3} | {r.Q1:F3} | {r.Q3:F3} | {r.Min:F3} | {r.Max:F3} | {r.FeasibleFraction:P1} | {r.MedianWallSeconds:F1} |"));
+                $"| {r.Fingerprint} | {r.Optimizer} | {r.BudgetMm2:G} | {r.Runs} | {r.TrialsPerRun} | {r.Median:F3} | {r.Q1:F3} | {r.Q3:F3} | {r.Min:F3} | {r.Max:F3} | {r.FeasibleFraction:P1} | {r.MedianWallSeconds:F1} |"));
+        }
+
+        text.AppendLine();
+        foreach (var f in studies.Select(s => s.Fingerprint).DistinctBy(f => f.Id))
+        {
+            text.AppendLine($"fingerprint {f.Id}: {f.Description}");
         }
 
         return text.ToString();
@@ -73,8 +79,9 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
         s.Trials.Count == 0 ? 0 : (s.Trials[^1].FinishedAt - s.Trials[0].FinishedAt).TotalSeconds + (s.Trials[0].EvaluationMilliseconds / 1e3);
 }
 
-/// <summary>One optimizer × budget line of <c>apollo summary</c>.</summary>
+/// <summary>One fingerprint × optimizer × budget line of <c>apollo summary</c>.</summary>
 internal sealed record SummaryRow(
+    string Fingerprint,
     string Optimizer,
     double BudgetMm2,
     int Runs,

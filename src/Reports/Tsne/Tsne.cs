@@ -86,11 +86,12 @@ public sealed class Tsne
         var error = double.NaN;
         var iteration = Descend(y, Objective, 0, exploration, ExplorationMomentum, options.EarlyExaggeration, learningRate,
             exploration, progress, cancellation, ref error);
-        if (iteration == exploration)
-        {
-            Descend(y, Objective, exploration, options.Iterations, FinalMomentum, 1, learningRate,
-                IterationsWithoutProgress, progress, cancellation, ref error);
-        }
+        // The second phase runs even when the first stopped early, as in scikit-learn (`it < _EXPLORATION_MAX_ITER or
+        // remaining > 0`): on well-connected data the exaggerated attraction outweighs the repulsion in every direction,
+        // so the points contract towards their mean, the gradient falls below MinGradientNorm and the first phase stops;
+        // only without the exaggeration can the map unfold. Skipping the second phase returned that collapsed start.
+        Descend(y, Objective, iteration, options.Iterations, FinalMomentum, 1, learningRate,
+            IterationsWithoutProgress, progress, cancellation, ref error);
 
         var embedding = new double[n, dims];
         for (var i = 0; i < n; i++)

@@ -116,6 +116,27 @@ public sealed class TsneTests
     }
 
     [Fact]
+    public void AnExaggerationPhaseThatStopsEarlyIsStillFollowedByTheFinalPhase()
+    {
+        // 700 uniform points in 10-D give a well-connected P: under exaggeration 12 the attraction outweighs the
+        // repulsion in every direction, the map contracts towards its mean and the gradient norm falls below 1e-7 at
+        // iteration 100, which ends the first phase early (as in scikit-learn). The final phase must still run, or the
+        // collapsed start is returned (trustworthiness 0.6 on the README's two studies). Barnes-Hut keeps it fast.
+        var data = TsneTestData.Uniform(700, 10, seed: 1);
+        var reports = new List<TsneProgress>();
+
+        var result = new TsneEmbedder(new TsneOptions(ExactThreshold: 100)).Fit(data, new SynchronousProgress(reports.Add));
+
+        // Exaggerated KL (≈ 12·(KL + ln 12) > 30) until the first phase stopped, then the plain KL (≈ 2) before iteration 250.
+        Assert.Contains(reports, r => r.Iteration < 250 && r.KlDivergence > 30);
+        Assert.Contains(reports, r => r.Iteration < 250 && r.KlDivergence < 5);
+        Assert.True(reports[^1].Iteration > 250, $"stopped at iteration {reports[^1].Iteration}");
+        Assert.True(result.KlDivergence < 5, $"KL {result.KlDivergence}");
+        var trust = Trustworthiness.Compute(data, result.Embedding);
+        Assert.True(trust >= 0.9, $"trustworthiness {trust}");
+    }
+
+    [Fact]
     public void RejectsPerplexityNotBelowThePointCount()
     {
         var data = TsneTestData.Uniform(10, 3, seed: 51);
