@@ -5,7 +5,7 @@ namespace Apollo.Search.Studies;
 
 /// <summary>
 /// What scores a study's trials, one batch at a time: the built-in model (<see cref="TrialEvaluator"/>) or an
-/// external command (<c>ExternalEvaluator</c>).
+/// external command (<see cref="ExternalEvaluator"/>).
 /// <para><b>Protocol.</b> <see cref="StudyRunner"/> calls <see cref="EvaluateBatch"/> once per ask/tell round, from
 /// one thread, after the optimizer suggested the batch and before anything of it is stored. The evaluator may
 /// evaluate the points in parallel, in any order, on other machines, but it returns one record per suggestion, in

@@ -33,6 +33,9 @@ public sealed record SearchConfig(
     int Threads,
     string Text)
 {
+    /// <summary>The external evaluator that scores the trials instead of the built-in model (docs/evaluators.md); null for the built-in model.</summary>
+    public EvaluatorSettings? Evaluator { get; init; }
+
     /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
     public const int MaxTrials = 10_000_000;
 
@@ -58,7 +61,7 @@ public sealed record SearchConfig(
     public const double MinWeight = 1e-6, MaxWeight = 1e6;
 
     public static readonly string[] Fields =
-        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads"];
+        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "evaluator"];
 
     /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
     public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
@@ -175,7 +178,10 @@ public sealed record SearchConfig(
             Path.GetFullPath(Path.Combine(workingDirectory, database)),
             stop,
             root.TryGet("threads")?.AsInt(0, MaxThreads) ?? 0,
-            text);
+            text)
+        {
+            Evaluator = root.TryGet("evaluator") is { } evaluator ? EvaluatorSettings.Parse(evaluator, workingDirectory) : null,
+        };
     }
 
     /// <summary>The workloads this config selects (default: the <c>all</c> set).</summary>
@@ -246,6 +252,12 @@ public sealed record SearchConfig(
         if (WorkloadWeights.Count > 0)
         {
             lines.Add($"workload_weights: {{{string.Join(", ", WorkloadWeights.Select(kv => $"{Q(kv.Key)}: {kv.Value.ToString("R", inv)}"))}}}");
+        }
+
+        if (Evaluator is not null)
+        {
+            // Compared on resume: another command would score the remaining trials differently.
+            lines.Add($"evaluator: {Q(Evaluator.Command)}");
         }
 
         lines.Add("# original file:");
