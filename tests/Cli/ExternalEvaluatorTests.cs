@@ -106,7 +106,7 @@ public sealed class ExternalEvaluatorTests : TestWithTempFolder
     /// code 3, a hang (killed at the 1 s timeout), garbage, a missing workload, a negative latency, an unknown stage, a
     /// result with an extra workload, and an honest infeasibility.
     /// </summary>
-    private const string Misbehaving = """
+    public const string Misbehaving = """
         case "$APOLLO_TRIAL" in
           0) echo "simulator crashed: segfault in layer 3" >&2; exit 3 ;;
           1) sleep 30 ;;

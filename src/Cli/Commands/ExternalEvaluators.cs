@@ -11,18 +11,16 @@ public static class ExternalEvaluators
     /// The study's external evaluator; evaluates the baseline (before the database is opened), after
     /// <paramref name="checkBeforeBaseline"/> ran the cheaper checks.
     /// </summary>
-    public static ExternalEvaluator Create(SearchConfig config, DesignSpaceAdapter adapter, IReadOnlyList<Workload> workloads, Action checkBeforeBaseline)
+    public static ExternalEvaluator Create(SearchConfig config, DesignSpaceAdapter adapter, IReadOnlyList<Workload> workloads, Action checkBeforeBaseline, TimeProvider clock)
     {
         var settings = config.Evaluator ?? throw new ArgumentException("the config names no external evaluator", nameof(config));
         var baseline = AcceleratorFiles.LoadAccelerator(config.BaselineFile).Config.ToParameters().ToList();
+        var folder = settings.StudyFolder(config.Database, config.Study);
+        IEvaluatorLauncher launcher = settings.Backend == EvaluatorBackend.Slurm
+            ? new SlurmEvaluatorLauncher(settings, SlurmEvaluatorLauncher.Options(settings), folder, clock)
+            : new LocalEvaluatorLauncher(settings.Command, settings.Timeout, settings.Jobs);
         checkBeforeBaseline();
-        var scoring = new ExternalScoring(config.Study, settings.StudyFolder(config.Database, config.Study), config.WorkloadDirectory, workloads.Select(w => w.Name).ToList(), config.WorkloadWeights, config.AreaBudgetMm2);
-        return ExternalEvaluator.Create(config.File, adapter, scoring, baseline, Launcher(settings, scoring.Folder), CancellationToken.None);
+        var scoring = new ExternalScoring(config.Study, folder, config.WorkloadDirectory, workloads.Select(w => w.Name).ToList(), config.WorkloadWeights, config.AreaBudgetMm2);
+        return ExternalEvaluator.Create(config.File, adapter, scoring, baseline, launcher, CancellationToken.None);
     }
-
-    private static IEvaluatorLauncher Launcher(EvaluatorSettings settings, string folder) => settings.Backend switch
-    {
-        EvaluatorBackend.Slurm => throw new NotSupportedException("slurm backend: not yet"),
-        _ => new LocalEvaluatorLauncher(settings.Command, settings.Timeout, settings.Jobs),
-    };
 }

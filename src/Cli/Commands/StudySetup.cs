@@ -32,7 +32,7 @@ public sealed class StudySetup(TimeProvider clock)
         void CheckOptimizer() => _ = registry.Create(config.Optimizer, adapter.Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
         if (config.Evaluator is not null)
         {
-            var evaluator = ExternalEvaluators.Create(config, adapter, SelectedWorkloads(config), CheckOptimizer);
+            var evaluator = ExternalEvaluators.Create(config, adapter, SelectedWorkloads(config), CheckOptimizer, clock);
             return new PreparedStudy(config, new StudyRunner(config, adapter, evaluator, registry, clock), template, evaluator.Baseline.Workloads.Count);
         }
 
