@@ -177,4 +177,16 @@ public sealed class ExternalEvaluatorTests : TestWithTempFolder
         Assert.Contains("no simulator here", r.Error);
         Assert.False(File.Exists(Path.Combine(Dir, "nobase.db")));
     }
+
+    [Fact]
+    public async Task Evaluate_with_the_config_of_an_external_study_is_refused_rather_than_scored_by_the_built_in_model()
+    {
+        var config = StudyConfig(Dir, "refused", 4, """
+            evaluator:
+              command: ./sim
+            """);
+        var r = await CliRunner.Run("evaluate", "--config", config, "--accelerator", RepositoryPaths.Config("accelerators", "baseline.yaml"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("scores its trials with an external evaluator (./sim)", r.Error);
+    }
 }
