@@ -14,17 +14,12 @@ namespace Apollo.Cli.Tests;
 [Trait("Category", "System")] // needs root and a local Slurm cluster; excluded from the quick loop
 public sealed class SlurmSweepTests : IDisposable
 {
-    private static readonly string Script = Path.Combine(RepositoryPaths.Root, "experiments", "slurm", "local-cluster.sh");
     private readonly string _dir = Directory.CreateTempSubdirectory("apollo-slurm-").FullName;
-    private bool _stopCluster;
+    private readonly LocalSlurmCluster _cluster = new();
 
     public void Dispose()
     {
-        if (_stopCluster)
-        {
-            ExternalResult.Run("bash", [Script, "stop"], TimeSpan.FromMinutes(1));
-        }
-
+        _cluster.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
@@ -32,10 +27,7 @@ public sealed class SlurmSweepTests : IDisposable
     [Fact]
     public async Task A_sweep_submitted_to_slurm_fills_every_shard_and_merges()
     {
-        var before = ExternalResult.Run("bash", [Script, "status"], TimeSpan.FromMinutes(1));
-        _stopCluster = !(before.Out.Contains("slurmctld: running", StringComparison.Ordinal) && before.Out.Contains("slurmd: running", StringComparison.Ordinal));
-        var start = ExternalResult.Run("bash", [Script, "start"], TimeSpan.FromMinutes(10));
-        Assert.True(start.Succeeded, $"local-cluster.sh start failed ({start.ExitCode}):\n{start.Out}\n{start.Error}");
+        _cluster.Start();
 
         var sweep = SweepCommandTests.WriteSweep(_dir, "slurm", """
               optimizers: [random, evolution]

@@ -127,6 +127,12 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
         var registry = OptimizerRegistry.Default;
         var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
             .With(null, null, null, budget, null, locator.WorkingDirectory, registry);
+        if (config.Evaluator is not null)
+        {
+            // The built-in model's reward would not be the one the study stores.
+            throw CliValues.Bad("--config", $"{path} scores its trials with an external evaluator ({CliValues.Echo(config.Evaluator.Command)}); run that command on the point instead (docs/evaluators.md)");
+        }
+
         var study = StudySetup.Scoring(config);
         return new Scoring(study.Template, study.Objective, config.AreaBudgetMm2, config.Study);
     }

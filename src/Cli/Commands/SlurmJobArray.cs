@@ -30,6 +30,25 @@ public sealed partial record SlurmOptions(string? Partition, string? Time, int C
         return new SlurmOptions(partition, time, CliValues.InRange(cpusPerTask, "--cpus-per-task", 1, CliValues.MaxCpusPerTask));
     }
 
+    /// <summary>The <c>#SBATCH</c> lines of one task: log file, CPUs, one task, working directory, partition and time limit when given.</summary>
+    public void AppendSbatchLines(StringBuilder text, string output, string chdir)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine(inv, $"#SBATCH --output={output}");
+        text.AppendLine(inv, $"#SBATCH --cpus-per-task={CpusPerTask}");
+        text.AppendLine("#SBATCH --ntasks=1");
+        text.AppendLine(inv, $"#SBATCH --chdir={chdir}");
+        if (Partition is { } partition)
+        {
+            text.AppendLine(inv, $"#SBATCH --partition={partition}");
+        }
+
+        if (Time is { } time)
+        {
+            text.AppendLine(inv, $"#SBATCH --time={time}");
+        }
+    }
+
     [GeneratedRegex("^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$")]
     private static partial Regex PartitionSyntax();
 
@@ -91,19 +110,7 @@ public sealed class SlurmJobArray(SweepConfig sweep, string workingDirectory)
         text.AppendLine(inv, $"# Written by `apollo sweep {sweep.File.ReplaceLineEndings(" ")} --backend slurm`; task i runs cell i (see `apollo sweep status`).");
         text.AppendLine(inv, $"#SBATCH --job-name=apollo-{sweep.Name}");
         text.AppendLine(inv, $"#SBATCH --array=0-{sweep.Cells.Count - 1}");
-        text.AppendLine(inv, $"#SBATCH --output={Path.Combine(LogFolder, "%A_%a.log")}");
-        text.AppendLine(inv, $"#SBATCH --cpus-per-task={options.CpusPerTask}");
-        text.AppendLine(inv, $"#SBATCH --ntasks=1");
-        text.AppendLine(inv, $"#SBATCH --chdir={workingDirectory}");
-        if (options.Partition is { } partition)
-        {
-            text.AppendLine(inv, $"#SBATCH --partition={partition}");
-        }
-
-        if (options.Time is { } time)
-        {
-            text.AppendLine(inv, $"#SBATCH --time={time}");
-        }
+        options.AppendSbatchLines(text, Path.Combine(LogFolder, "%A_%a.log"), workingDirectory);
 
         text.AppendLine("set -euo pipefail");
         text.AppendLine(inv, $"cd {Quote(workingDirectory)}");

@@ -28,8 +28,20 @@ public sealed class StudySetup(TimeProvider clock)
     public PreparedStudy Prepare(SearchConfig config, OptimizerRegistry registry)
     {
         var template = AcceleratorFiles.LoadSpace(config.SpaceFile);
-        var scoring = Scoring(config, template, () => _ = registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions)));
-        return new PreparedStudy(config, new StudyRunner(config, new DesignSpaceAdapter(template), scoring.Objective, registry, clock), template, scoring.Workloads.Count);
+        var adapter = new DesignSpaceAdapter(template);
+        void CheckOptimizer() => _ = registry.Create(config.Optimizer, adapter.Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
+        if (config.Evaluator is not null)
+        {
+            var evaluator = ExternalEvaluators.Create(config, adapter, SelectedWorkloads(config), CheckOptimizer, clock);
+            // The a-priori check of an external study uses Apollo's area model (the evaluator's own area is known
+            // only after it has run).
+            var area = new Apollo.Simulator.Area.AreaModel(Technology.Load(template.TechnologyFile));
+            bool WithinBudget(AcceleratorConfig c) => area.Estimate(c).TotalMm2 <= config.AreaBudgetMm2;
+            return new PreparedStudy(config, new StudyRunner(config, adapter, evaluator, registry, clock, WithinBudget), template, evaluator.Baseline.Workloads.Count);
+        }
+
+        var scoring = Scoring(config, template, CheckOptimizer);
+        return new PreparedStudy(config, new StudyRunner(config, adapter, scoring.Objective, registry, clock), template, scoring.Workloads.Count);
     }
 
     /// <summary>The study's space, workloads and objective; evaluates the baseline once.</summary>
@@ -40,14 +52,21 @@ public sealed class StudySetup(TimeProvider clock)
     private static StudyScoring Scoring(SearchConfig config, TemplateSpace template, Action checkBeforeBaseline)
     {
         var baseline = AcceleratorFiles.LoadAccelerator(config.BaselineFile);
+        var workloads = SelectedWorkloads(config);
+        checkBeforeBaseline();
+        var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights);
+        return new StudyScoring(template, workloads, objective);
+    }
+
+    /// <summary>The config's workloads; every weight must name one of them.</summary>
+    private static IReadOnlyList<Workload> SelectedWorkloads(SearchConfig config)
+    {
         var workloads = config.ResolveWorkloads(WorkloadCatalog.Load(config.WorkloadDirectory));
         foreach (var name in config.WorkloadWeights.Keys.Where(k => workloads.All(w => w.Name != k)))
         {
             throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
         }
 
-        checkBeforeBaseline();
-        var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights);
-        return new StudyScoring(template, workloads, objective);
+        return workloads;
     }
 }

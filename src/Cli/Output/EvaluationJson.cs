@@ -37,6 +37,7 @@ public static class EvaluationJson
                 ["pinned_weight_bytes"] = w.PinnedWeightBytes,
                 ["fixed_cycles"] = w.FixedCycles,
                 ["latency_ms"] = w.LatencySeconds * 1e3,
+                ["latency_s"] = w.LatencySeconds,
                 ["throughput_per_s"] = w.ThroughputPerSecond,
                 ["cycles"] = w.Cycles,
                 ["dram_bytes"] = w.DramBytes,

@@ -12,8 +12,7 @@ public sealed record WorkloadSpeedup(string Workload, double Speedup, double Wei
 /// </summary>
 public sealed class RewardFunction
 {
-    private readonly Dictionary<string, double> _baselinePerArea;
-    private readonly IReadOnlyDictionary<string, double> _weights;
+    private readonly ThroughputPerArea _perArea;
 
     /// <param name="baseline">The baseline evaluated on the same workloads, without an area budget.</param>
     /// <exception cref="InvalidOperationException">The baseline is infeasible, so no reward can be defined.</exception>
@@ -26,22 +25,14 @@ public sealed class RewardFunction
         }
 
         Baseline = baseline;
-        _weights = weights ?? new Dictionary<string, double>();
-        _baselinePerArea = baseline.Workloads.ToDictionary(w => w.Workload, w => w.ThroughputPerSecond / baseline.Area.TotalMm2, StringComparer.Ordinal);
+        _perArea = new ThroughputPerArea(baseline.Area.TotalMm2, Throughputs(baseline), weights);
     }
 
     public DesignEvaluation Baseline { get; }
 
     /// <summary>Per-workload speedups of a feasible evaluation, in workload order.</summary>
-    public IReadOnlyList<WorkloadSpeedup> Speedups(DesignEvaluation evaluation)
-    {
-        if (!evaluation.IsFeasible)
-        {
-            return [];
-        }
-
-        return Speedups(evaluation.Area.TotalMm2, evaluation.Workloads.Select(w => (w.Workload, w.ThroughputPerSecond)).ToList());
-    }
+    public IReadOnlyList<WorkloadSpeedup> Speedups(DesignEvaluation evaluation) =>
+        evaluation.IsFeasible ? _perArea.Speedups(evaluation.Area.TotalMm2, Throughputs(evaluation)) : [];
 
     /// <summary>
     /// Per-workload speedups of a feasible point measured elsewhere (<c>apollo tell</c>): its area and each workload's
@@ -49,39 +40,14 @@ public sealed class RewardFunction
     /// </summary>
     /// <exception cref="ArgumentException">A workload the baseline was not evaluated on.</exception>
     public IReadOnlyList<WorkloadSpeedup> Speedups(double areaMm2, IReadOnlyList<(string Workload, double ThroughputPerSecond)> throughputs) =>
-        throughputs
-            .Select(w => new WorkloadSpeedup(
-                w.Workload,
-                w.ThroughputPerSecond / areaMm2 / BaselinePerArea(w.Workload),
-                _weights.GetValueOrDefault(w.Workload, 1.0)))
-            .ToList();
+        _perArea.Speedups(areaMm2, throughputs.Select(w => new WorkloadThroughput(w.Workload, w.ThroughputPerSecond)));
 
-    public double Reward(DesignEvaluation evaluation)
-    {
-        if (!evaluation.IsFeasible)
-        {
-            return 0;
-        }
+    public double Reward(DesignEvaluation evaluation) =>
+        evaluation.IsFeasible ? ThroughputPerArea.Reward(Speedups(evaluation)) : 0;
 
-        return Reward(Speedups(evaluation));
-    }
+    /// <summary>The weighted geometric mean of <paramref name="speedups"/>, in their order (<see cref="ThroughputPerArea.Reward"/>).</summary>
+    public static double Reward(IReadOnlyList<WorkloadSpeedup> speedups) => ThroughputPerArea.Reward(speedups);
 
-    /// <summary>The weighted geometric mean of <paramref name="speedups"/> (from <see cref="Speedups(double, IReadOnlyList{ValueTuple{string, double}})"/>), in their order.</summary>
-    public static double Reward(IReadOnlyList<WorkloadSpeedup> speedups)
-    {
-        // Sum in workload order so the result is bit-for-bit reproducible.
-        double logSum = 0, weightSum = 0;
-        foreach (var s in speedups)
-        {
-            logSum += s.Weight * Math.Log(s.Speedup);
-            weightSum += s.Weight;
-        }
-
-        return Math.Exp(logSum / weightSum);
-    }
-
-    private double BaselinePerArea(string workload) =>
-        _baselinePerArea.TryGetValue(workload, out var v)
-            ? v
-            : throw new ArgumentException($"workload '{workload}' was not evaluated on the baseline");
+    private static IEnumerable<WorkloadThroughput> Throughputs(DesignEvaluation evaluation) =>
+        evaluation.Workloads.Select(w => new WorkloadThroughput(w.Workload, w.ThroughputPerSecond));
 }

@@ -1,4 +1,6 @@
+using Apollo.Search.Optimizers;
 using Apollo.Search.Space;
+using Apollo.Search.Storage;
 using Apollo.Simulator.Template;
 
 namespace Apollo.Search.Studies;
@@ -20,4 +22,8 @@ public sealed class DesignSpaceAdapter(TemplateSpace template)
 
     public DesignPoint ToPoint(IEnumerable<KeyValuePair<string, double>> parameters) =>
         Space.FromValues(parameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+
+    /// <summary>What an optimizer is told about a stored trial: its point, reward, and whether it completed.</summary>
+    public Observation Observe(TrialRecord record) =>
+        new(ToPoint(record.Parameters), record.Reward, record.Status == TrialStatus.Completed, record.Proposer);
 }

@@ -41,6 +41,9 @@ public sealed record SearchConfig(
     /// </summary>
     public bool APrioriConstraints { get; init; }
 
+    /// <summary>The external evaluator that scores the trials instead of the built-in model (docs/evaluators.md); null for the built-in model.</summary>
+    public EvaluatorSettings? Evaluator { get; init; }
+
     /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
     public const int MaxTrials = 10_000_000;
 
@@ -66,7 +69,7 @@ public sealed record SearchConfig(
     public const double MinWeight = 1e-6, MaxWeight = 1e6;
 
     public static readonly string[] Fields =
-        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "a_priori_constraints"];
+        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "a_priori_constraints", "evaluator"];
 
     /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
     public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
@@ -186,6 +189,7 @@ public sealed record SearchConfig(
             text)
         {
             APrioriConstraints = root.GetBool("a_priori_constraints", false),
+            Evaluator = root.TryGet("evaluator") is { } evaluator ? EvaluatorSettings.Parse(evaluator, workingDirectory) : null,
         };
     }
 
@@ -262,6 +266,12 @@ public sealed record SearchConfig(
         if (WorkloadWeights.Count > 0)
         {
             lines.Add($"workload_weights: {{{string.Join(", ", WorkloadWeights.Select(kv => $"{Q(kv.Key)}: {kv.Value.ToString("R", inv)}"))}}}");
+        }
+
+        if (Evaluator is not null)
+        {
+            // Compared on resume: another command would score the remaining trials differently.
+            lines.Add($"evaluator: {Q(Evaluator.Command)}");
         }
 
         lines.Add("# original file:");

@@ -3,6 +3,7 @@ using Apollo.Configuration;
 using Apollo.Search.Objective;
 using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
+using Apollo.Simulator.Template;
 
 namespace Apollo.Search.Studies;
 
@@ -18,8 +19,17 @@ public sealed record StudyOutcome(StudyInfo Study, StudyState State, StopReason 
 /// fresh optimizer with the same seed (same Suggest/Observe sequence), so the continued run equals an
 /// uninterrupted one.
 /// </summary>
-public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter, DesignObjective objective, OptimizerRegistry registry, TimeProvider clock)
+// passesAPriori: with a_priori_constraints: true, the check of the constraints known before evaluation (the area
+// budget); the optimizer is given a space that refuses the points it fails.
+public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter, IBatchEvaluator evaluator, OptimizerRegistry registry, TimeProvider clock,
+    Func<AcceleratorConfig, bool>? passesAPriori = null)
 {
+    /// <summary>A study scored by the built-in model.</summary>
+    public StudyRunner(SearchConfig config, DesignSpaceAdapter adapter, DesignObjective objective, OptimizerRegistry registry, TimeProvider clock)
+        : this(config, adapter, new TrialEvaluator(adapter, objective, config.Threads), registry, clock, objective.PassesAPriori)
+    {
+    }
+
     public StudyOutcome Run(bool resume, IProgress<StudyState>? progress, CancellationToken cancellation)
     {
         var directory = Path.GetDirectoryName(config.Database);
@@ -54,11 +64,10 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
 
         // With a-priori constraints the optimizer sees a space that refuses over-budget points, so it never
         // spends a trial on them; the trials it does propose are scored exactly as without.
-        var space = config.APrioriConstraints ? adapter.Space.WithConstraint(p => objective.PassesAPriori(adapter.ToConfig(p))) : adapter.Space;
+        var space = config.APrioriConstraints && passesAPriori is not null ? adapter.Space.WithConstraint(p => passesAPriori(adapter.ToConfig(p))) : adapter.Space;
         var optimizer = registry.Create(config.Optimizer, space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
-        var evaluator = new TrialEvaluator(adapter, objective);
         var tracker = new BestTracker();
-        Replay(config.File, optimizer, evaluator, stored, tracker);
+        Replay(config.File, optimizer, stored, tracker);
 
         var rules = StopRules.For(config.Stop, clock);
         var started = clock.GetTimestamp();
@@ -67,7 +76,6 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         StudyState State() => new(trials, config.Trials, tracker.Feasible, tracker.BestReward, tracker.BestNumber, clock.GetElapsedTime(started));
         progress?.Report(State());
 
-        var threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
         var reason = rules.Check(State());
         while (reason is null)
         {
@@ -85,20 +93,15 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
                 break;
             }
 
-            var records = new TrialRecord[suggestions.Count];
-            var first = trials;
-            var batchNumber = batch;
-            Parallel.For(0, suggestions.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
-                records[i] = evaluator.Evaluate(first + i, batchNumber, suggestions[i], clock));
-
+            var records = evaluator.EvaluateBatch(trials, batch, suggestions, clock, cancellation);
             store.AppendBatch(study.Id, records);
-            optimizer.Observe(records.Select(evaluator.Observe).ToList());
+            optimizer.Observe(records.Select(Observe).ToList());
             foreach (var r in records)
             {
                 tracker.Add(r);
             }
 
-            trials += records.Length;
+            trials += records.Count;
             batch++;
             progress?.Report(State());
             reason = rules.Check(State());
@@ -107,7 +110,9 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         return new StudyOutcome(study, State(), reason, store.BestTrial(study.Id), stored.Count);
     }
 
-    private static void Replay(string file, IOptimizer optimizer, TrialEvaluator evaluator, IReadOnlyList<TrialRecord> stored, BestTracker tracker)
+    private Observation Observe(TrialRecord record) => adapter.Observe(record);
+
+    private void Replay(string file, IOptimizer optimizer, IReadOnlyList<TrialRecord> stored, BestTracker tracker)
     {
         foreach (var group in stored.GroupBy(t => t.Batch))
         {
@@ -115,7 +120,7 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             var suggestions = optimizer.Suggest(records.Count);
             for (var i = 0; i < records.Count; i++)
             {
-                var expected = evaluator.Observe(records[i]).Point;
+                var expected = Observe(records[i]).Point;
                 if (i >= suggestions.Count || !suggestions[i].Point.Equals(expected))
                 {
                     throw new ConfigException(file, null, "optimizer", string.Create(CultureInfo.InvariantCulture,
@@ -123,7 +128,7 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
                 }
             }
 
-            optimizer.Observe(records.Select(evaluator.Observe).ToList());
+            optimizer.Observe(records.Select(Observe).ToList());
             foreach (var r in records)
             {
                 tracker.Add(r);

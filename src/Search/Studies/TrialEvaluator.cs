@@ -12,8 +12,17 @@ namespace Apollo.Search.Studies;
 /// positive reward and area). A point outside the space is a bug of the optimizer and throws; an exception of the
 /// evaluation, or a result the outcome refuses (a NaN reward), becomes a <see cref="TrialOutcome.Failed"/> trial.
 /// </summary>
-public sealed class TrialEvaluator(DesignSpaceAdapter adapter, DesignObjective objective)
+public sealed class TrialEvaluator(DesignSpaceAdapter adapter, DesignObjective objective, int threads = 0) : IBatchEvaluator
 {
+    /// <summary>Evaluates the batch on <c>threads</c> threads (0: all cores); each trial is a pure function of its point.</summary>
+    public IReadOnlyList<TrialRecord> EvaluateBatch(int first, int batch, IReadOnlyList<Suggestion> suggestions, TimeProvider clock, CancellationToken cancellation)
+    {
+        var records = new TrialRecord[suggestions.Count];
+        Parallel.For(0, suggestions.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, i =>
+            records[i] = Evaluate(first + i, batch, suggestions[i], clock));
+        return records;
+    }
+
     public TrialRecord Evaluate(int number, int batch, Suggestion suggestion, TimeProvider clock)
     {
         if (!adapter.Space.Contains(suggestion.Point))
@@ -38,8 +47,7 @@ public sealed class TrialEvaluator(DesignSpaceAdapter adapter, DesignObjective o
     }
 
     /// <summary>What an optimizer is told about a stored trial.</summary>
-    public Observation Observe(TrialRecord record) =>
-        new(adapter.ToPoint(record.Parameters), record.Reward, record.Status == TrialStatus.Completed, record.Proposer);
+    public Observation Observe(TrialRecord record) => adapter.Observe(record);
 
     private TrialOutcome Score(DesignPoint point)
     {
