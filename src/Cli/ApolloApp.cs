@@ -53,6 +53,12 @@ public static class ApolloApp
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Graceful);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Graceful);
         var parse = root.Parse(args);
+        if (CommandLineTypos.Find(parse, args) is { } typo)
+        {
+            streams.Error.WriteLine(typo);
+            return CommandErrors.UsageError;
+        }
+
         // Every exception, also from help and parse-error output, ends in CommandErrors: one line, a defined exit code.
         var invocation = new InvocationConfiguration { Output = streams.Out, Error = streams.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
         return await CommandErrors.Guard(streams, () => parse.InvokeAsync(invocation, stop.Token));
