@@ -7,6 +7,7 @@ using Apollo.Compiler.Mapping;
 using Apollo.Configuration;
 using Apollo.Reports;
 using Apollo.Search.Storage;
+using Apollo.Simulator.Template;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;
@@ -92,22 +93,47 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
     {
         var db = DatabaseArgument();
         var study = StudyOption();
-        var command = new Command("best", "Show the best design of a study.") { db, study };
+        var format = OutputFormats.Option(OutputFormats.Table, "yaml", OutputFormats.Json, OutputFormats.Csv);
+        var command = new Command("best", "Show the best design of a study; --format yaml|json writes it as an accelerator file for evaluate --accelerator.") { db, study, format };
         command.SetAction((result, _) => Guard(() =>
         {
             using var store = Open(result.GetValue(db)!);
             var info = SelectStudy(store, result.GetValue(study));
-            var console = streams.CreateConsole();
-            if (store.BestTrial(info.Id) is { } best)
+            var name = info.Definition.Name;
+            var best = store.BestTrial(info.Id);
+            switch (result.GetValue(format))
             {
-                StoreViews.WriteTrial(console, $"{info.Definition.Name}: best design (trial {best.Number})", best);
-            }
-            else
-            {
-                console.MarkupLine($"study '{Markup.Escape(info.Definition.Name)}' has no feasible trial yet");
+                case OutputFormats.Table when best is not null:
+                    StoreViews.WriteTrial(streams.CreateConsole(), $"{name}: best design (trial {best.Number})", best);
+                    break;
+                case OutputFormats.Table:
+                    streams.CreateConsole().MarkupLine($"study '{Markup.Escape(name)}' has no feasible trial yet");
+                    break;
+                case OutputFormats.Csv:
+                    WriteCsv(best is null ? [] : [best]);
+                    break;
+                case var _ when best is null:
+                    throw new ConfigException(store.Path, null, "--study", $"study '{name}' has no feasible trial yet, so there is no design to write");
+                case OutputFormats.Json:
+                    OutputFormats.WriteJson(streams.Out, AcceleratorFileText.Json(name, best, StudyTechnology(info)));
+                    break;
+                default:
+                    streams.Out.Write(AcceleratorFileText.Yaml(name, best, StudyTechnology(info)));
+                    break;
             }
         }));
         return command;
+    }
+
+    /// <summary>The technology file a study priced its designs with: its space's, from the config stored with it.</summary>
+    private static string StudyTechnology(StudyInfo info)
+    {
+        var source = $"<study '{info.Definition.Name}'>";
+        var snapshot = YamlNode.Parse(info.Definition.ConfigSnapshot, source);
+        var space = snapshot.GetString("space");
+        return ConfigFile.Problem(space) is { } problem
+            ? throw new ConfigException(source, null, "space", $"the study's search space '{space}' cannot be read ({problem}), so its technology is unknown")
+            : AcceleratorFiles.LoadSpace(space).TechnologyFile;
     }
 
     private void WriteCsv(IReadOnlyList<TrialRecord> trials)
