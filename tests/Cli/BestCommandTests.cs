@@ -51,4 +51,25 @@ public sealed class BestCommandTests : TestWithTempFolder
         Assert.Equal(best.Reward, double.Parse(row[Array.IndexOf(header, "reward")], CultureInfo.InvariantCulture));
         Assert.Equal(best.Number, int.Parse(row[Array.IndexOf(header, "number")], CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public async Task Search_study_overrides_the_config_name_so_one_config_fills_one_database_with_two_studies()
+    {
+        var config = SearchConfig("base", 5);
+        Assert.Equal(0, (await CliRunner.Run("search", config, "--no-report", "--study", "first")).ExitCode);
+        Assert.Equal(0, (await CliRunner.Run("search", config, "--no-report", "--study", "second", "--seed", "2")).ExitCode);
+        using var store = TrialStore.OpenReadOnly(Path.Combine(Dir, "studies.db"));
+        Assert.Equal(["first", "second"], store.ListStudies().Select(s => s.Study.Definition.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\tb")]
+    public async Task A_bad_study_name_is_refused_before_the_database_is_created(string name)
+    {
+        var r = await CliRunner.Run("search", SearchConfig("base", 5), "--study", name);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--study", r.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dir, "studies.db")));
+    }
 }
