@@ -23,6 +23,49 @@ public static class OutputFormats
         return option;
     }
 
+    /// <summary>
+    /// One CSV row as a JSON object with the column names as keys, so the two forms of a command never disagree; cells
+    /// are strings, numbers (int, long, double) or null.
+    /// </summary>
+    public static JsonObject Row(IReadOnlyList<string> columns, IReadOnlyList<object?> cells)
+    {
+        var row = new JsonObject();
+        foreach (var (name, cell) in columns.Zip(cells))
+        {
+            row[name] = cell switch
+            {
+                null => null,
+                string text => JsonValue.Create(text),
+                int i => JsonValue.Create(i),
+                long l => JsonValue.Create(l),
+                double d => JsonValue.Create(d),
+                _ => throw new ArgumentException($"a cell of type {cell.GetType().Name}", nameof(cells)),
+            };
+        }
+
+        return row;
+    }
+
+    /// <summary>Writes a table as CSV (<paramref name="csv"/>) or as JSON lines, one object per row.</summary>
+    public static void WriteRows(TextWriter output, bool csv, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<object?>> rows)
+    {
+        if (!csv)
+        {
+            foreach (var row in rows)
+            {
+                WriteJson(output, Row(columns, row));
+            }
+
+            return;
+        }
+
+        using var table = new Apollo.Reports.CsvTable(output, columns);
+        foreach (var row in rows)
+        {
+            table.WriteRow(row);
+        }
+    }
+
     /// <summary>Writes <paramref name="node"/> as one line of JSON.</summary>
     public static void WriteJson(TextWriter output, JsonNode node) => output.WriteLine(node.ToJsonString(EvaluationJson.Options));
 }

@@ -25,32 +25,51 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
     private Command Studies()
     {
         var db = DatabaseArgument();
-        var command = new Command("studies", "List the studies in a database with their progress and best reward.") { db };
+        var format = OutputFormats.Option(OutputFormats.Table, OutputFormats.Json, OutputFormats.Csv);
+        var command = new Command("studies", "List the studies in a database with their progress and best reward.") { db, format };
         command.SetAction((result, _) => Guard(() =>
         {
             using var store = Open(result.GetValue(db)!);
-            var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
-                .AddColumn(new TableColumn("budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
-                .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
-            foreach (var s in store.ListStudies())
+            var studies = store.ListStudies();
+            switch (result.GetValue(format))
             {
-                var d = s.Study.Definition;
-                table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
-                    $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
-                    s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
-            }
+                case OutputFormats.Json or OutputFormats.Csv:
+                    OutputFormats.WriteRows(streams.Out, result.GetValue(format) == OutputFormats.Csv, StudyColumns, studies.Select(StudyCells));
+                    break;
+                default:
+                    var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
+                        .AddColumn(new TableColumn("budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
+                        .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
+                    foreach (var s in studies)
+                    {
+                        var d = s.Study.Definition;
+                        table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
+                            $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
+                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+                    }
 
-            streams.CreateConsole().Write(table);
+                    streams.CreateConsole().Write(table);
+                    break;
+            }
         }));
         return command;
+    }
+
+    /// <summary>The columns of <c>studies --format csv</c>, and the keys of its JSON lines.</summary>
+    private static readonly string[] StudyColumns =
+        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created"];
+
+    private static IReadOnlyList<object?> StudyCells(StudySummary s)
+    {
+        var d = s.Study.Definition;
+        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture)];
     }
 
     private Command Trials()
     {
         var db = DatabaseArgument();
         var study = StudyOption();
-        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv", "json");
+        var format = OutputFormats.Option(OutputFormats.Table, OutputFormats.Csv, OutputFormats.Json);
         var command = new Command("trials", "List the trials of a study: parameters, status, reward, area, infeasibility reason.") { db, study, format };
         command.SetAction((result, _) => Guard(() =>
         {
