@@ -23,6 +23,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
 
     public Command Build()
     {
+        _optimizer.CompletionSources.Add(OptimizerRegistry.Default.Names.ToArray());
         var command = new Command("search", "Run a design-space search study and log every trial to SQLite.")
         {
             _config, _optimizer, _trials, _seed, _budget, _db, _study, _resume, _noReport,
