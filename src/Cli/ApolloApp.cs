@@ -30,6 +30,7 @@ public static class ApolloApp
         builder.Services.AddSingleton<SweepCommand>();
         builder.Services.AddSingleton<MergeCommand>();
         builder.Services.AddSingleton<CompletionCommand>();
+        builder.Services.AddSingleton<WorkloadsCommand>();
         builder.Services.AddSingleton(TimeProvider.System);
         using var host = builder.Build();
 
@@ -43,6 +44,7 @@ public static class ApolloApp
             host.Services.GetRequiredService<SummaryCommand>().Build(),
         };
         root.Subcommands.Add(host.Services.GetRequiredService<MergeCommand>().Build());
+        root.Subcommands.Add(host.Services.GetRequiredService<WorkloadsCommand>().Build());
         root.Subcommands.Add(host.Services.GetRequiredService<CompletionCommand>().Build());
         foreach (var command in host.Services.GetRequiredService<SweepCommand>().Build().Concat(host.Services.GetRequiredService<StoreCommands>().Build()))
         {
