@@ -30,6 +30,8 @@ public static class ApolloApp
         builder.Services.AddSingleton<SweepCommand>();
         builder.Services.AddSingleton<MergeCommand>();
         builder.Services.AddSingleton<AskTellCommands>();
+        builder.Services.AddSingleton<CompletionCommand>();
+        builder.Services.AddSingleton<WorkloadsCommand>();
         builder.Services.AddSingleton(TimeProvider.System);
         using var host = builder.Build();
 
@@ -48,6 +50,8 @@ public static class ApolloApp
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(host.Services.GetRequiredService<WorkloadsCommand>().Build());
+        root.Subcommands.Add(host.Services.GetRequiredService<CompletionCommand>().Build());
         foreach (var command in host.Services.GetRequiredService<SweepCommand>().Build().Concat(host.Services.GetRequiredService<StoreCommands>().Build()))
         {
             root.Subcommands.Add(command);
@@ -59,6 +63,12 @@ public static class ApolloApp
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Graceful);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Graceful);
         var parse = root.Parse(args);
+        if (CommandLineTypos.Find(parse, args) is { } typo)
+        {
+            streams.Error.WriteLine(typo);
+            return CommandErrors.UsageError;
+        }
+
         // Every exception, also from help and parse-error output, ends in CommandErrors: one line, a defined exit code.
         var invocation = new InvocationConfiguration { Output = streams.Out, Error = streams.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
         return await CommandErrors.Guard(streams, () => parse.InvokeAsync(invocation, stop.Token));

@@ -84,6 +84,19 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Per_layer_tables_are_plain_one_line_rows_when_not_a_terminal()
+    {
+        var r = await CliRunner.Run("evaluate", "--accelerator", "configs/accelerators/baseline.yaml", "--workloads", "mobilenet_v2", "--per-layer");
+        Assert.Equal(0, r.ExitCode);
+        var layers = r.Out[r.Out.IndexOf("mobilenet_v2: layers", StringComparison.Ordinal)..].Split('\n');
+        Assert.DoesNotContain(layers, l => l.Contains('│', StringComparison.Ordinal) || l.Contains('…', StringComparison.Ordinal));
+        // The header is one line (no wrapped "mem stall"), and every layer of the network is one line of its own.
+        Assert.Contains(layers, l => l.Contains("mem stall", StringComparison.Ordinal) && l.Contains("mapping (cols/rows/cores/lanes/ways; tiles)", StringComparison.Ordinal));
+        var workload = Apollo.Compiler.Workloads.WorkloadCatalog.Load(Apollo.Testing.RepositoryPaths.Config("workloads")).Get("mobilenet_v2");
+        Assert.All(workload.Layers, layer => Assert.Single(layers, l => l.TrimStart().StartsWith(layer.Name + " ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Over_budget_point_is_infeasible_with_the_area_reason()
     {
         var r = await CliRunner.Run("evaluate", "--accelerator", "configs/accelerators/baseline.yaml", "--budget", "4.8", "--format", "json");

@@ -44,6 +44,20 @@ public static class CliValues
     /// <summary>Evaluation threads: 0 (all cores) up to <see cref="MaxThreads"/>.</summary>
     public static int? Threads(int? value, string option = "--threads") => InRange(value, option, 0, MaxThreads, " (0 = all cores)");
 
+    /// <summary>A study name from <c>--study</c>, held to the rules of the config's <c>study</c> field; null stays null.</summary>
+    public static string? StudyName(string? name, string option = "--study")
+    {
+        if (name is not null && (name.Length == 0 || name.Any(char.IsControl)))
+        {
+            throw Bad(option, "the study name must be non-empty text without control characters");
+        }
+
+        return name is { Length: > SearchConfig.MaxStudyNameLength }
+            ? throw Bad(option, string.Create(CultureInfo.InvariantCulture,
+                $"the study name has {name.Length} characters; at most {SearchConfig.MaxStudyNameLength} are allowed (it becomes part of file names)"))
+            : name;
+    }
+
     /// <summary>Longest part of a bad value echoed in an error message.</summary>
     public const int MaxEcho = 80;
 

@@ -18,6 +18,9 @@ public static class CommandErrors
     /// <summary>Bad input: configuration, command-line values, the trial store, a locked study.</summary>
     public const int BadInput = 2;
 
+    /// <summary>A command-line parse error: an unknown command or option (<see cref="CommandLineTypos"/>), as System.CommandLine's own.</summary>
+    public const int UsageError = 1;
+
     public const int Interrupted = 130;
 
     /// <summary>Standard output was closed by its reader (<c>apollo trials db | head -1</c>): 128 + SIGPIPE, as a shell reports it.</summary>

@@ -17,14 +17,16 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
     private readonly Option<int?> _seed = new("--seed") { Description = "Override the random seed." };
     private readonly Option<double?> _budget = new("--budget") { Description = "Override the area budget in mm²." };
     private readonly Option<string?> _db = new("--db") { Description = "Override the SQLite database path." };
+    private readonly Option<string?> _study = new("--study") { Description = "Override the study name (e.g. several studies of one config in one database)." };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the study stored in the database instead of refusing to touch it." };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the HTML report (t-SNE map and figures) at the end." };
 
     public Command Build()
     {
+        _optimizer.CompletionSources.Add(OptimizerRegistry.Default.Names.ToArray());
         var command = new Command("search", "Run a design-space search study and log every trial to SQLite.")
         {
-            _config, _optimizer, _trials, _seed, _budget, _db, _resume, _noReport,
+            _config, _optimizer, _trials, _seed, _budget, _db, _study, _resume, _noReport,
         };
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Task.FromResult(Run(result, cancellation))));
         return command;
@@ -34,10 +36,12 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
     {
         var trials = CliValues.InRange(result.GetValue(_trials), "--trials", 1, int.MaxValue);
         var budget = CliValues.Budget(result.GetValue(_budget));
+        var study = CliValues.StudyName(result.GetValue(_study));
         var registry = OptimizerRegistry.Default;
         var path = result.GetValue(_config) is { } c ? locator.UserPath(c) : locator.Config("searches", "quickstart.yaml");
         var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
             .With(result.GetValue(_optimizer), trials, result.GetValue(_seed), budget, result.GetValue(_db), locator.WorkingDirectory, registry);
+        config = study is null ? config : config with { Study = study };
 
         // Everything that can be wrong with the config is found before the database is touched.
         var (_, runner, template, workloadCount) = new StudySetup(clock).Prepare(config, registry);

@@ -7,6 +7,7 @@ using Apollo.Compiler.Mapping;
 using Apollo.Configuration;
 using Apollo.Reports;
 using Apollo.Search.Storage;
+using Apollo.Simulator.Template;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;
@@ -24,32 +25,51 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
     private Command Studies()
     {
         var db = DatabaseArgument();
-        var command = new Command("studies", "List the studies in a database with their progress and best reward.") { db };
+        var format = OutputFormats.Option(OutputFormats.Table, OutputFormats.Json, OutputFormats.Csv);
+        var command = new Command("studies", "List the studies in a database with their progress and best reward.") { db, format };
         command.SetAction((result, _) => Guard(() =>
         {
             using var store = Open(result.GetValue(db)!);
-            var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
-                .AddColumn(new TableColumn("budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
-                .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
-            foreach (var s in store.ListStudies())
+            var studies = store.ListStudies();
+            switch (result.GetValue(format))
             {
-                var d = s.Study.Definition;
-                table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
-                    $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
-                    s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
-            }
+                case OutputFormats.Json or OutputFormats.Csv:
+                    OutputFormats.WriteRows(streams.Out, result.GetValue(format) == OutputFormats.Csv, StudyColumns, studies.Select(StudyCells));
+                    break;
+                default:
+                    var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
+                        .AddColumn(new TableColumn("budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
+                        .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
+                    foreach (var s in studies)
+                    {
+                        var d = s.Study.Definition;
+                        table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
+                            $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
+                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+                    }
 
-            streams.CreateConsole().Write(table);
+                    streams.CreateConsole().Write(table);
+                    break;
+            }
         }));
         return command;
+    }
+
+    /// <summary>The columns of <c>studies --format csv</c>, and the keys of its JSON lines.</summary>
+    private static readonly string[] StudyColumns =
+        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created"];
+
+    private static IReadOnlyList<object?> StudyCells(StudySummary s)
+    {
+        var d = s.Study.Definition;
+        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture)];
     }
 
     private Command Trials()
     {
         var db = DatabaseArgument();
         var study = StudyOption();
-        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv", "json");
+        var format = OutputFormats.Option(OutputFormats.Table, OutputFormats.Csv, OutputFormats.Json);
         var command = new Command("trials", "List the trials of a study: parameters, status, reward, area, infeasibility reason.") { db, study, format };
         command.SetAction((result, _) => Guard(() =>
         {
@@ -92,22 +112,47 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
     {
         var db = DatabaseArgument();
         var study = StudyOption();
-        var command = new Command("best", "Show the best design of a study.") { db, study };
+        var format = OutputFormats.Option(OutputFormats.Table, "yaml", OutputFormats.Json, OutputFormats.Csv);
+        var command = new Command("best", "Show the best design of a study; --format yaml|json writes it as an accelerator file for evaluate --accelerator.") { db, study, format };
         command.SetAction((result, _) => Guard(() =>
         {
             using var store = Open(result.GetValue(db)!);
             var info = SelectStudy(store, result.GetValue(study));
-            var console = streams.CreateConsole();
-            if (store.BestTrial(info.Id) is { } best)
+            var name = info.Definition.Name;
+            var best = store.BestTrial(info.Id);
+            switch (result.GetValue(format))
             {
-                StoreViews.WriteTrial(console, $"{info.Definition.Name}: best design (trial {best.Number})", best);
-            }
-            else
-            {
-                console.MarkupLine($"study '{Markup.Escape(info.Definition.Name)}' has no feasible trial yet");
+                case OutputFormats.Table when best is not null:
+                    StoreViews.WriteTrial(streams.CreateConsole(), $"{name}: best design (trial {best.Number})", best);
+                    break;
+                case OutputFormats.Table:
+                    streams.CreateConsole().MarkupLine($"study '{Markup.Escape(name)}' has no feasible trial yet");
+                    break;
+                case OutputFormats.Csv:
+                    WriteCsv(best is null ? [] : [best]);
+                    break;
+                case var _ when best is null:
+                    throw new ConfigException(store.Path, null, "--study", $"study '{name}' has no feasible trial yet, so there is no design to write");
+                case OutputFormats.Json:
+                    OutputFormats.WriteJson(streams.Out, AcceleratorFileText.Json(name, best, StudyTechnology(info)));
+                    break;
+                default:
+                    streams.Out.Write(AcceleratorFileText.Yaml(name, best, StudyTechnology(info)));
+                    break;
             }
         }));
         return command;
+    }
+
+    /// <summary>The technology file a study priced its designs with: its space's, from the config stored with it.</summary>
+    private static string StudyTechnology(StudyInfo info)
+    {
+        var source = $"<study '{info.Definition.Name}'>";
+        var snapshot = YamlNode.Parse(info.Definition.ConfigSnapshot, source);
+        var space = snapshot.GetString("space");
+        return ConfigFile.Problem(space) is { } problem
+            ? throw new ConfigException(source, null, "space", $"the study's search space '{space}' cannot be read ({problem}), so its technology is unknown")
+            : AcceleratorFiles.LoadSpace(space).TechnologyFile;
     }
 
     private void WriteCsv(IReadOnlyList<TrialRecord> trials)

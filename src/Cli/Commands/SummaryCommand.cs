@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Apollo.Reports;
 using Apollo.Search.Storage;
+using Spectre.Console;
 
 namespace Apollo.Cli.Commands;
 
@@ -14,16 +15,27 @@ namespace Apollo.Cli.Commands;
 public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
 {
     private readonly Argument<string[]> _databases = new("database") { Description = "SQLite databases or sweep shards.", Arity = ArgumentArity.OneOrMore };
-    private readonly Option<string> _format = new("--format") { Description = "Output format.", DefaultValueFactory = _ => "markdown" };
+    private readonly Option<string> _format = OutputFormats.Option("markdown", OutputFormats.Table, OutputFormats.Json, OutputFormats.Csv);
 
     public Command Build()
     {
-        _format.AcceptOnlyFromAmong("markdown", "csv");
         var command = new Command("summary", "Median and IQR of the best reward per optimizer and budget, with feasible fractions and wall time.") { _databases, _format };
         command.SetAction((result, _) => CommandErrors.Guard(streams, () =>
         {
             var studies = ReportSource.Load(result.GetValue(_databases)!.Select(locator.UserPath).ToList(), []);
-            streams.Out.Write(Render(studies, result.GetValue(_format) == "csv"));
+            switch (result.GetValue(_format))
+            {
+                case OutputFormats.Json:
+                    OutputFormats.WriteRows(streams.Out, csv: false, CsvHeader, Rows(studies).Select(Cells));
+                    break;
+                case OutputFormats.Table:
+                    WriteTable(streams, Rows(studies));
+                    break;
+                default:
+                    streams.Out.Write(Render(studies, result.GetValue(_format) == OutputFormats.Csv));
+                    break;
+            }
+
             return Task.FromResult(CommandErrors.Ok);
         }));
         return command;
@@ -35,22 +47,10 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
 
     public static string Render(IReadOnlyList<StudyTrials> studies, bool csv)
     {
-        var rows = RunGroup.Of(studies)
-            .Select(g =>
-            {
-                var best = g.Runs.Select(s => s.BestReward).OrderBy(v => v).ToArray();
-                var trials = g.Runs.Sum(s => s.Trials.Count);
-                var feasible = g.Runs.Sum(s => s.Trials.Count(t => t.Status == TrialStatus.Completed));
-                var seconds = g.Runs.Select(StudySeconds).OrderBy(v => v).ToArray();
-                return new SummaryRow(g.Fingerprint.Id, g.Optimizer, g.BudgetMm2, best.Length, trials / best.Length, Statistics.Quantile(best, 0.5),
-                    Statistics.Quantile(best, 0.25), Statistics.Quantile(best, 0.75), best[0], best[^1], (double)feasible / Math.Max(1, trials),
-                    Statistics.Quantile(seconds, 0.5));
-            })
-            .ToList();
+        var rows = Rows(studies);
         if (csv)
         {
-            return CsvTable.Render(CsvHeader, rows.Select(r => (IReadOnlyList<object?>)
-                [r.Fingerprint, r.Optimizer, r.BudgetMm2, r.Runs, r.TrialsPerRun, r.Median, r.Q1, r.Q3, r.Min, r.Max, r.FeasibleFraction, r.MedianWallSeconds]));
+            return CsvTable.Render(CsvHeader, rows.Select(Cells));
         }
 
         var text = new StringBuilder();
@@ -70,6 +70,43 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
 
         return text.ToString();
     }
+
+    /// <summary>The markdown table's columns as a terminal table (<c>--format table</c>).</summary>
+    private static void WriteTable(CliStreams streams, IReadOnlyList<SummaryRow> rows)
+    {
+        var table = new Table().AddColumn("fingerprint").AddColumn("optimizer");
+        foreach (var name in new[] { "budget mm²", "runs", "trials per run", "median best", "Q1", "Q3", "min", "max", "feasible", "median wall s" })
+        {
+            table.AddColumn(new TableColumn(name).RightAligned());
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var r in rows)
+        {
+            table.AddRow(Markup.Escape(r.Fingerprint), Markup.Escape(r.Optimizer), r.BudgetMm2.ToString("G", inv), r.Runs.ToString(inv), r.TrialsPerRun.ToString(inv), r.Median.ToString("F3", inv),
+                r.Q1.ToString("F3", inv), r.Q3.ToString("F3", inv), r.Min.ToString("F3", inv), r.Max.ToString("F3", inv), r.FeasibleFraction.ToString("P1", inv),
+                r.MedianWallSeconds.ToString("F1", inv));
+        }
+
+        streams.CreateConsole().Write(table);
+    }
+
+    private static IReadOnlyList<object?> Cells(SummaryRow r) =>
+        [r.Fingerprint, r.Optimizer, r.BudgetMm2, r.Runs, r.TrialsPerRun, r.Median, r.Q1, r.Q3, r.Min, r.Max, r.FeasibleFraction, r.MedianWallSeconds];
+
+    private static List<SummaryRow> Rows(IReadOnlyList<StudyTrials> studies) =>
+        RunGroup.Of(studies)
+            .Select(g =>
+            {
+                var best = g.Runs.Select(s => s.BestReward).OrderBy(v => v).ToArray();
+                var trials = g.Runs.Sum(s => s.Trials.Count);
+                var feasible = g.Runs.Sum(s => s.Trials.Count(t => t.Status == TrialStatus.Completed));
+                var seconds = g.Runs.Select(StudySeconds).OrderBy(v => v).ToArray();
+                return new SummaryRow(g.Fingerprint.Id, g.Optimizer, g.BudgetMm2, best.Length, trials / best.Length, Statistics.Quantile(best, 0.5),
+                    Statistics.Quantile(best, 0.25), Statistics.Quantile(best, 0.75), best[0], best[^1], (double)feasible / Math.Max(1, trials),
+                    Statistics.Quantile(seconds, 0.5));
+            })
+            .ToList();
 
     /// <summary>
     /// Wall time of a study, from its trials alone so that it survives merges (a merged study is created

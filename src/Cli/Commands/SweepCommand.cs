@@ -70,13 +70,25 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
     private Command Status()
     {
         var file = SweepArgument();
-        var command = new Command("status", "Show each cell's progress from its shard, and the Slurm state of its array task when a job was submitted.") { file };
+        var format = OutputFormats.Option(OutputFormats.Table, OutputFormats.Json, OutputFormats.Csv);
+        var command = new Command("status", "Show each cell's progress from its shard, and the Slurm state of its array task when a job was submitted.") { file, format };
         command.SetAction((result, _) => CommandErrors.Guard(streams, () =>
         {
             var sweep = Load(result.GetValue(file)!);
             var array = new SlurmJobArray(sweep, locator.WorkingDirectory);
             var jobId = File.Exists(array.JobIdPath) ? File.ReadAllText(array.JobIdPath).Trim() : null;
             var slurm = jobId is null ? new Dictionary<int, string>() : SlurmQueue.TaskStates(jobId);
+            var progress = sweep.Cells.Select(CellProgress.Read).ToList();
+            if (result.GetValue(format) is OutputFormats.Json or OutputFormats.Csv)
+            {
+                OutputFormats.WriteRows(streams.Out, result.GetValue(format) == OutputFormats.Csv, StatusColumns, progress.Select(p => (IReadOnlyList<object?>)
+                [
+                    p.Cell.Index, p.Cell.Name, p.Trials, p.Cell.Config.Trials, p.BestReward > 0 ? p.BestReward : null, CellState(p),
+                    jobId is null ? null : slurm.GetValueOrDefault(p.Cell.Index), p.Cell.Config.Database,
+                ]));
+                return Task.FromResult(CommandErrors.Ok);
+            }
+
             var table = new Table().AddColumn(new TableColumn("#").RightAligned()).AddColumn("cell").AddColumn(new TableColumn("trials").RightAligned())
                 .AddColumn(new TableColumn("best").RightAligned()).AddColumn("state");
             if (jobId is not null)
@@ -84,10 +96,9 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
                 table.AddColumn($"slurm {jobId}");
             }
 
-            var progress = sweep.Cells.Select(CellProgress.Read).ToList();
             foreach (var p in progress)
             {
-                var state = p.Problem is not null ? "unreadable" : p.Finished ? "done" : p.Trials > 0 ? "partial" : "pending";
+                var state = CellState(p);
                 var row = new List<string>
                 {
                     p.Cell.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Cell.Name),
@@ -110,6 +121,11 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
         }));
         return command;
     }
+
+    /// <summary>The columns of <c>sweep status --format csv</c> and the keys of its JSON lines.</summary>
+    private static readonly string[] StatusColumns = ["index", "cell", "trials", "requested_trials", "best_reward", "state", "slurm_state", "shard"];
+
+    private static string CellState(CellProgress p) => p.Problem is not null ? "unreadable" : p.Finished ? "done" : p.Trials > 0 ? "partial" : "pending";
 
     private Command Cell()
     {

@@ -61,6 +61,15 @@ public static class EvaluationTable
 
         if (perLayer)
         {
+            // Not a terminal (a pipe, a file): plain aligned columns, no borders and no width limit, so the wide
+            // per-layer table never wraps or truncates a cell and each layer stays one line for grep and awk.
+            var plain = !console.Profile.Capabilities.Interactive;
+            var width = console.Profile.Width;
+            if (plain)
+            {
+                console.Profile.Width = PlainLayerWidth;
+            }
+
             foreach (var w in e.Workloads)
             {
                 var layers = new Table().Title($"{Markup.Escape(w.Workload)}: layers")
@@ -89,8 +98,10 @@ public static class EvaluationTable
                         Markup.Escape($"{m.PeColumns}/{m.PeRows}/{m.Cores}/{m.Lanes}/{m.MacWays}; {l.Temporal.Tiles}"));
                 }
 
-                console.Write(layers);
+                console.Write(plain ? layers.Border(TableBorder.None) : layers);
             }
+
+            console.Profile.Width = width;
         }
 
         if (e.Infeasible is { } r)
@@ -108,6 +119,9 @@ public static class EvaluationTable
             console.MarkupLine($"scored as study '{Markup.Escape(study)}' scores its trials");
         }
     }
+
+    /// <summary>Line width for the per-layer tables when the output is not a terminal: wide enough for any row.</summary>
+    public const int PlainLayerWidth = 4096;
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -24,8 +24,8 @@ public sealed record PublishedFigures(double Macs, double Parameters, string Con
 /// <param name="Description">One line for humans.</param>
 /// <param name="File">The YAML file it was loaded from.</param>
 /// <param name="Layers">Every layer in execution order.</param>
-/// <param name="Published">Reference totals the computed ones are checked against.</param>
-public sealed record Workload(string Name, string Domain, string Description, string File, IReadOnlyList<Layer> Layers, PublishedFigures Published)
+/// <param name="Published">Reference totals the computed ones are checked against; optional for a user's network (null), required of the shipped ones (tested).</param>
+public sealed record Workload(string Name, string Domain, string Description, string File, IReadOnlyList<Layer> Layers, PublishedFigures? Published)
 {
     /// <summary>Sum of Macs × Repeat over layers with weights (conv, depthwise, matmul); pool and elementwise ops are excluded, as in published MAC counts.</summary>
     public long TotalMacs => Layers.Where(l => l.Shape.HasWeights).Sum(l => l.Shape.Macs * l.Repeat);

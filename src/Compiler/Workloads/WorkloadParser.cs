@@ -34,7 +34,7 @@ internal static partial class WorkloadParser
         var domain = root.Get("domain").AsChoice(Domains);
         var description = root.GetString("description");
         root.GetString("source"); // required so every shipped network states where its shape comes from
-        var published = ParsePublished(root.Get("published"));
+        var published = root.TryGet("published") is { } p ? ParsePublished(p) : null;
 
         var layersNode = root.Get("layers");
         var items = layersNode.Items();

@@ -5,7 +5,7 @@ namespace Apollo.Search.Optimizers;
 
 /// <summary>
 /// The typed options of one optimizer (<see cref="GpEiOptions"/>, <see cref="EvolutionOptions"/>,
-/// <see cref="P3boOptions"/>, <see cref="RandomSearchOptions"/>, <see cref="Nsga2Options"/>): an immutable record, already range-checked,
+/// <see cref="P3boOptions"/>, <see cref="RandomSearchOptions"/>, <see cref="Nsga2Options"/>, <see cref="GridSearchOptions"/>): an immutable record, already range-checked,
 /// produced once by <see cref="OptimizerDescriptor.Parse"/>.
 /// </summary>
 public interface IOptimizerOptions;
@@ -84,7 +84,7 @@ public sealed class OptimizerRegistry
     /// <summary>evolution, gp-ei, random: the optimizers a p3bo ensemble may be made of (no nested ensembles).</summary>
     public static OptimizerRegistry EnsembleMembers { get; } = new([EvolutionEntry, GpEiEntry, RandomEntry]);
 
-    /// <summary>random, gp-ei, evolution, p3bo (whose members come from <see cref="EnsembleMembers"/>), nsga2 (multi-objective).</summary>
+    /// <summary>random, gp-ei, evolution, p3bo (whose members come from <see cref="EnsembleMembers"/>), nsga2 (multi-objective), grid (exhaustive, small spaces).</summary>
     public static OptimizerRegistry Default { get; } = new(
     [
         RandomEntry,
@@ -94,6 +94,7 @@ public sealed class OptimizerRegistry
             "p3bo", node => P3boOptions.Parse(node, EnsembleMembers), (space, seed, options) => new P3bo(space, seed, options, EnsembleMembers)),
         new OptimizerDescriptor<Nsga2Options>(
             "nsga2", Nsga2Options.Parse, (space, seed, options) => new Nsga2(space, seed, options)),
+        new OptimizerDescriptor<GridSearchOptions>("grid", GridSearchOptions.Parse, (space, _, _) => new GridSearch(space)),
     ]);
 
     public IReadOnlyList<string> Names => _entries.Select(e => e.Name).ToList();

@@ -14,13 +14,40 @@ public sealed class PublishedTotalsTests
 
     public static TheoryData<string> Names() => new(Catalog.Names);
 
+    /// <summary>The published block is optional for a user's network, but every shipped one must state its figures.</summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_shipped_network_has_a_published_block(string name) => Assert.NotNull(Catalog.Get(name).Published);
+
+    [Fact]
+    public void A_user_network_without_a_published_block_loads_and_one_with_a_bad_block_is_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("apollo-workload-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "tiny.yaml");
+            const string Layers = "layers:\n  - {name: fc, op: matmul, k: 64, n: 10}\n";
+            File.WriteAllText(file, "name: tiny\ndomain: classification\ndescription: x\nsource: y\n" + Layers);
+            var tiny = WorkloadCatalog.LoadFile(file);
+            Assert.Null(tiny.Published);
+            Assert.Equal(640, tiny.TotalMacs);
+
+            File.WriteAllText(file, "name: tiny\ndomain: classification\ndescription: x\nsource: y\npublished: {macs: -1, parameters: 1, convention: x, source: y}\n" + Layers);
+            Assert.Throws<Apollo.Configuration.ConfigException>(() => WorkloadCatalog.LoadFile(file));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Macs_match_the_published_figure(string name)
     {
         var workload = Catalog.Get(name);
-        var error = RelativeError(workload.TotalMacs, workload.Published.Macs);
-        Assert.True(error <= Tolerance, $"{name}: computed {workload.TotalMacs:N0} MACs, published {workload.Published.Macs:N0} ({error:P2} off)");
+        var error = RelativeError(workload.TotalMacs, workload.Published!.Macs);
+        Assert.True(error <= Tolerance, $"{name}: computed {workload.TotalMacs:N0} MACs, published {workload.Published!.Macs:N0} ({error:P2} off)");
     }
 
     [Theory]
@@ -28,8 +55,8 @@ public sealed class PublishedTotalsTests
     public void Parameters_match_the_published_figure(string name)
     {
         var workload = Catalog.Get(name);
-        var error = RelativeError(workload.TotalParameters, workload.Published.Parameters);
-        Assert.True(error <= Tolerance, $"{name}: computed {workload.TotalParameters:N0} parameters, published {workload.Published.Parameters:N0} ({error:P2} off)");
+        var error = RelativeError(workload.TotalParameters, workload.Published!.Parameters);
+        Assert.True(error <= Tolerance, $"{name}: computed {workload.TotalParameters:N0} parameters, published {workload.Published!.Parameters:N0} ({error:P2} off)");
     }
 
     [Theory]

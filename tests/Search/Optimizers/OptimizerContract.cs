@@ -15,6 +15,18 @@ public abstract class OptimizerContract
     /// <summary>Trials used by the longer contract runs; subclasses with costly models may lower it.</summary>
     protected virtual int RunLength => 200;
 
+    /// <summary>
+    /// Whether another seed gives other suggestions. An optimizer whose order is fixed by the space alone (grid)
+    /// overrides this to false, and the contract then asserts that the seed changes nothing.
+    /// </summary>
+    protected virtual bool SeedChangesSuggestions => true;
+
+    /// <summary>
+    /// The largest space the optimizer accepts (grid: it enumerates), or null for none. With a limit, a space above
+    /// it must be refused at construction with a <see cref="Apollo.Configuration.ConfigException"/> that gives its size.
+    /// </summary>
+    protected virtual long? MaxSpacePoints => null;
+
     private static SearchSpace Space => SyntheticObjectives.Small;
 
     [Fact]
@@ -60,7 +72,14 @@ public abstract class OptimizerContract
         var b = Trace(Create(Space, 42));
         Assert.Equal(a, b);
         var c = Trace(Create(Space, 43));
-        Assert.NotEqual(a, c);
+        if (SeedChangesSuggestions)
+        {
+            Assert.NotEqual(a, c);
+        }
+        else
+        {
+            Assert.Equal(a, c);
+        }
     }
 
     [Fact]
@@ -173,6 +192,13 @@ public abstract class OptimizerContract
         // 20 parameters of 10 values: 1e20 points, beyond 64-bit keys; rewards grow with the indices.
         var big = new SearchSpace(Enumerable.Range(0, 20).Select(i => new SearchParameter($"x{i}", Enumerable.Range(0, 10).Select(k => (double)k).ToList())).ToList());
         Assert.False(big.HasKeys);
+        if (MaxSpacePoints is not null)
+        {
+            var e = Assert.Throws<Apollo.Configuration.ConfigException>(() => Create(big, 13));
+            Assert.Contains("100,000,000,000,000,000,000 points", e.Message, StringComparison.Ordinal);
+            return;
+        }
+
         var opt = Create(big, 13);
         var seen = new HashSet<DesignPoint>();
         for (var round = 0; round < 4; round++)

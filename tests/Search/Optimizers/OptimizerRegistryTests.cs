@@ -92,6 +92,7 @@ public sealed class OptimizerRegistryTests
             ["evolution"] = typeof(EvolutionOptions),
             ["p3bo"] = typeof(P3boOptions),
             ["nsga2"] = typeof(Nsga2Options),
+            ["grid"] = typeof(GridSearchOptions),
         };
         Assert.Equal(expected.Keys.Order(), OptimizerRegistry.Default.Names.Order());
         foreach (var (name, type) in expected)
@@ -115,7 +116,7 @@ public sealed class OptimizerRegistryTests
     public void Unknown_name_in_parse_lists_the_valid_names()
     {
         var e = Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("annealing", Options("x: 1")));
-        Assert.Contains("valid optimizers: random, gp-ei, evolution, p3bo, nsga2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("valid optimizers: random, gp-ei, evolution, p3bo, nsga2, grid", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
