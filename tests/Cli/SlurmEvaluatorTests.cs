@@ -8,6 +8,7 @@ namespace Apollo.Cli.Tests;
 /// trials as the same study run locally, failed, timed-out and infeasible ones included.
 /// </summary>
 [Trait("Category", "System")] // needs root and a local Slurm cluster; excluded from the quick loop
+[Collection(LocalSlurmCollection.Name)]
 public sealed class SlurmEvaluatorTests : TestWithTempFolder
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Apollo.Cli.Tests;
 /// are merged. The daemons are stopped again unless they were already running before the test.
 /// </summary>
 [Trait("Category", "System")] // needs root and a local Slurm cluster; excluded from the quick loop
+[Collection(LocalSlurmCollection.Name)]
 public sealed class SlurmSweepTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("apollo-slurm-").FullName;
