@@ -174,13 +174,9 @@ public sealed class MappingCompiler(Technology technology)
             var d = (int)dimension;
             var residual = Residual(ref s, d);
             var outer = s.Factor[d];
-            // The level's Pareto factors, largest first (Mapspace.Factors), generated as the walk needs them.
             var first = true;
-            for (var f = Math.Min(size, residual); f >= 1;)
+            foreach (var factor in Mapspace.Factors(residual, size))
             {
-                var perUnit = (residual + f - 1) / f;
-                var factor = (residual + perUnit - 1) / perUnit; // fewest units that leave the same work each
-                f = factor - 1;
                 if ((factor == 1 && idleListed) || (level == (int)SpatialLevel.Cores && !first))
                 {
                     break; // at the core level only the largest factor (see the remarks)

@@ -94,31 +94,33 @@ public readonly struct Mapspace
         _ => (long)Shape.KernelHeight * Shape.KernelWidth,
     };
 
-    /// <summary>Most factors <see cref="Factors"/> can write for a level of <paramref name="size"/> over <paramref name="extent"/>.</summary>
-    public static int MaxFactors(long extent, int size) => (int)Math.Min(Math.Min(size, extent), (2 * (long)Math.Sqrt(extent)) + 2);
-
     /// <summary>
-    /// Writes the Pareto factors of a level of <paramref name="size"/> units over a residual extent of
-    /// <paramref name="extent"/> into <paramref name="into"/>, largest first, and returns how many. With
-    /// <paramref name="includeIdle"/> false the factor 1 is left out (it was listed under another dimension).
+    /// The Pareto factors of a level of <paramref name="size"/> units over a residual extent of
+    /// <paramref name="extent"/>, largest first, generated as they are read (the mapping search stops early):
+    /// for each per-unit share ⌈E/f⌉ the fewest units that leave it, ending with the idle factor 1.
     /// </summary>
-    public static int Factors(long extent, int size, bool includeIdle, Span<int> into)
+    public static ParetoFactors Factors(long extent, int size) => new(extent, Math.Min(size, extent));
+
+    /// <summary>The sequence of <see cref="Factors"/>; a struct enumerator, so the search allocates nothing.</summary>
+    public struct ParetoFactors(long extent, long largest)
     {
-        var count = 0;
-        var f = Math.Min(size, extent);
-        while (f >= 1)
+        private long _next = largest;
+
+        public long Current { get; private set; }
+
+        public readonly ParetoFactors GetEnumerator() => this;
+
+        public bool MoveNext()
         {
-            var perUnit = (extent + f - 1) / f;
-            var smallest = (extent + perUnit - 1) / perUnit; // fewest units that leave the same work each
-            if (smallest == 1 && !includeIdle)
+            if (_next < 1)
             {
-                break;
+                return false;
             }
 
-            into[count++] = (int)smallest;
-            f = smallest - 1;
+            var perUnit = (extent + _next - 1) / _next;
+            Current = (extent + perUnit - 1) / perUnit; // fewest units that leave the same work each
+            _next = Current - 1;
+            return true;
         }
-
-        return count;
     }
 }
