@@ -340,12 +340,9 @@ def mobilenet_edgetpu():
     return n
 
 
-def resnet50():
-    n = Net("resnet50", "classification",
-            "ResNet-50 (v1.5: stride in the 3x3 conv of each bottleneck) at 224x224, 1000 classes.",
-            "He et al. 2016, 'Deep Residual Learning for Image Recognition', Table 1; layer layout as torchvision.models.resnet50",
-            (224, 224, 3))
-    n.comment("stem")
+def resnet50_body(n):
+    """ResNet-50 v1.5 from the stem convolution to the classifier, at whatever input size `n` starts from
+    (also used by experiments/calibration/coral_workloads.py for the 299x299 variant)."""
     n.conv("conv1", 64, 7, 2, 3)
     n.pool("maxpool", "max", 3, 2, 1)
     for stage, (width, blocks, stride) in enumerate([(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)], start=2):
@@ -364,6 +361,15 @@ def resnet50():
     n.comment("head")
     n.pool("avgpool", "avg", "global")
     n.matmul("fc", 2048, 1000)
+
+
+def resnet50():
+    n = Net("resnet50", "classification",
+            "ResNet-50 (v1.5: stride in the 3x3 conv of each bottleneck) at 224x224, 1000 classes.",
+            "He et al. 2016, 'Deep Residual Learning for Image Recognition', Table 1; layer layout as torchvision.models.resnet50",
+            (224, 224, 3))
+    n.comment("stem")
+    resnet50_body(n)
     n.publish(4.09e9, 25.557032e6,
               "multiply-adds of conv and fully connected layers; parameters = weights + fc bias, BatchNorm not counted (torchvision's 25,557,032 includes 53,120 BatchNorm parameters)",
               "torchvision.models.resnet50 IMAGENET1K_V1 metadata: 4.09 GFLOPS (multiply-adds), 25,557,032 parameters")
