@@ -27,10 +27,11 @@ def apollo_command():
     return shlex.split(os.environ.get("APOLLO_COMMAND", "")) or [default]
 
 
-def evaluate(point_yaml, workloads, workload_dir):
+def evaluate(point_yaml, workloads, workload_dirs):
     """Apollo's JSON evaluation of the point (no area budget: Apollo checks it on the reported area)."""
-    args = apollo_command() + ["evaluate", "--accelerator", point_yaml, "--workloads", ",".join(workloads),
-                               "--workload-dir", workload_dir, "--format", "json"]
+    args = apollo_command() + ["evaluate", "--accelerator", point_yaml, "--workloads", ",".join(workloads), "--format", "json"]
+    for folder in workload_dirs:
+        args += ["--workload-dir", folder]
     done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -59,7 +60,7 @@ def reshape(evaluation):
 def main():
     with open(os.environ["APOLLO_POINT_JSON"]) as f:
         point = json.load(f)
-    result = reshape(evaluate(os.environ["APOLLO_POINT_YAML"], point["workloads"], point["workload_dir"]))
+    result = reshape(evaluate(os.environ["APOLLO_POINT_YAML"], point["workloads"], point["workload_dirs"]))
     # json writes floats in their shortest round-trip form, so Apollo reads back the very same doubles.
     with open(os.environ["APOLLO_RESULT"], "w") as f:
         json.dump(result, f, indent=1)

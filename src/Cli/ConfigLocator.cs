@@ -33,4 +33,11 @@ public sealed class ConfigLocator(string workingDirectory, string bundleDirector
     public string DefaultBaseline => Config("accelerators", "baseline.yaml");
 
     public string DefaultWorkloads => Config("workloads");
+
+    /// <summary>
+    /// The workload directories a command searches: the user's (<c>--workload-dir</c>, repeatable) in the order given,
+    /// then the shipped configs/workloads, so the shipped networks and sets stay available (the first definition wins).
+    /// </summary>
+    public IReadOnlyList<string> WorkloadSearchPath(IEnumerable<string>? userDirectories) =>
+        (userDirectories ?? []).Select(UserPath).Append(Path.GetFullPath(DefaultWorkloads)).Distinct(StringComparer.Ordinal).ToList();
 }

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using Apollo.Search.Storage;
+using Apollo.Testing;
 
 namespace Apollo.Cli.Tests;
 
@@ -59,5 +62,42 @@ public sealed class WorkloadsCommandTests : TestWithTempFolder
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Error.Trim().Split('\n'));
         Assert.StartsWith($"error: {bad}:", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_reads_a_users_network_beside_the_shipped_ones()
+    {
+        var r = await CliRunner.Run("evaluate", "--accelerator", RepositoryPaths.Config("accelerators", "baseline.yaml"),
+            "--workload-dir", UserDir(), "--workloads", "tiny,mobilenet_v2", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var names = JsonNode.Parse(r.Out)!["workloads"]!.AsArray().Select(w => (string)w!["name"]!).ToList();
+        Assert.Equal(["tiny", "mobilenet_v2"], names);
+    }
+
+    [Fact]
+    public async Task A_search_config_lists_several_workload_folders_and_the_shipped_networks_stay_available()
+    {
+        var user = UserDir();
+        var other = Directory.CreateDirectory(Path.Combine(Dir, "other")).FullName;
+        File.WriteAllText(Path.Combine(other, "tiny2.yaml"), "name: tiny2\n" + Tiny);
+        var config = File.ReadAllText(SearchConfig("layered", 80)).Replace(
+            $"workload_dir: {RepositoryPaths.Config("workloads")}\nworkloads: [mobilenet_v2]",
+            $"workload_dir: [{user}, {other}]\nworkloads: [tiny, tiny2, mobilenet_v2]", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(Dir, "layered.yaml"), config);
+        var r = await CliRunner.Run("search", Path.Combine(Dir, "layered.yaml"), "--no-report");
+        Assert.True(r.ExitCode == 0, r.Error);
+
+        using var store = TrialStore.OpenReadOnly(Path.Combine(Dir, "studies.db"));
+        var study = store.FindStudy("layered")!;
+        Assert.Contains($"workload_dir: ['{user}', '{other}']", study.Definition.ConfigSnapshot, StringComparison.Ordinal);
+        var completed = store.LoadTrials(study.Id).Where(t => t.Outcome is TrialOutcome.Completed).ToList();
+        Assert.NotEmpty(completed);
+        Assert.All(completed, t => Assert.Equal(["tiny", "tiny2", "mobilenet_v2"], ((TrialOutcome.Completed)t.Outcome).Metrics.Select(m => m.Workload)));
+
+        File.WriteAllText(Path.Combine(Dir, "missing.yaml"), config.Replace(other, Path.Combine(Dir, "nope"), StringComparison.Ordinal));
+        var missing = await CliRunner.Run("search", Path.Combine(Dir, "missing.yaml"), "--no-report");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("field 'workload_dir[1]'", missing.Error, StringComparison.Ordinal);
+        Assert.Contains("folder not found", missing.Error, StringComparison.Ordinal);
     }
 }

@@ -19,7 +19,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
     private readonly Option<string?> _accelerator = new("--accelerator") { Description = "Accelerator YAML file (see configs/accelerators/baseline.yaml)." };
     private readonly Option<string?> _workloads = new("--workloads") { Description = "Comma-separated workload names (see configs/workloads)." };
     private readonly Option<string?> _workloadSet = new("--workload-set") { Description = "A named workload set from configs/workloads/sets.yaml (default: all)." };
-    private readonly Option<string?> _workloadDir = new("--workload-dir") { Description = "Folder of workload YAML files (default: configs/workloads)." };
+    private readonly Option<string[]> _workloadDir = WorkloadsCommand.DirectoryOption();
     private readonly Option<double?> _budget = new("--budget") { Description = "Area budget in mm²; points above it are infeasible (default: none; with --config, the config's)." };
     private readonly Option<bool> _perLayer = new("--per-layer") { Description = "Show every layer's mapping and cycle breakdown." };
     private readonly Option<string> _format = new("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
@@ -98,7 +98,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
     {
         var space = AcceleratorFiles.LoadSpace(result.GetValue(_space) is { } s ? locator.UserPath(s) : locator.DefaultSpace);
         var baseline = AcceleratorFiles.LoadAccelerator(result.GetValue(_baseline) is { } b ? locator.UserPath(b) : locator.DefaultBaseline);
-        var catalog = WorkloadCatalog.Load(result.GetValue(_workloadDir) is { } d ? locator.UserPath(d) : locator.DefaultWorkloads);
+        var catalog = WorkloadCatalog.Load(locator.WorkloadSearchPath(result.GetValue(_workloadDir)));
         var workloads = EvaluationSetup.SelectWorkloads(catalog, result.GetValue(_workloads), result.GetValue(_workloadSet));
         accelerator = batch ? null : LoadAccelerator(result);
         var technology = Technology.Load(accelerator?.TechnologyFile ?? space.TechnologyFile);

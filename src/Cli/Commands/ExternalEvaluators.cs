@@ -20,7 +20,7 @@ public static class ExternalEvaluators
             ? new SlurmEvaluatorLauncher(settings, SlurmEvaluatorLauncher.Options(settings), folder, clock)
             : new LocalEvaluatorLauncher(settings.Command, settings.Timeout, settings.Jobs);
         checkBeforeBaseline();
-        var scoring = new ExternalScoring(config.Study, folder, config.WorkloadDirectory, workloads.Select(w => w.Name).ToList(), config.WorkloadWeights, config.AreaBudgetMm2);
+        var scoring = new ExternalScoring(config.Study, folder, config.WorkloadSearchPath, workloads.Select(w => w.Name).ToList(), config.WorkloadWeights, config.AreaBudgetMm2);
         return ExternalEvaluator.Create(config.File, adapter, scoring, baseline, launcher, CancellationToken.None);
     }
 }

@@ -61,7 +61,7 @@ public sealed class StudySetup(TimeProvider clock)
     /// <summary>The config's workloads; every weight must name one of them.</summary>
     private static IReadOnlyList<Workload> SelectedWorkloads(SearchConfig config)
     {
-        var workloads = config.ResolveWorkloads(WorkloadCatalog.Load(config.WorkloadDirectory));
+        var workloads = config.ResolveWorkloads(config.LoadWorkloadCatalog());
         foreach (var name in config.WorkloadWeights.Keys.Where(k => workloads.All(w => w.Name != k)))
         {
             throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");

@@ -22,7 +22,8 @@ public sealed class WorkloadsCommand(CliStreams streams, ConfigLocator locator)
         return command;
     }
 
-    private static Option<string[]> DirectoryOption() => new("--workload-dir")
+    /// <summary>The repeatable <c>--workload-dir</c> of every command that reads workloads.</summary>
+    internal static Option<string[]> DirectoryOption() => new("--workload-dir")
     {
         Description = "A folder of workload YAML files, searched before the shipped configs/workloads; repeatable (the first that defines a name wins).",
         AllowMultipleArgumentsPerToken = false,
@@ -114,19 +115,14 @@ public sealed class WorkloadsCommand(CliStreams streams, ConfigLocator locator)
     /// <summary>The workloads of the given directories and then the shipped one; a name's first definition wins.</summary>
     private List<(Workload Workload, IReadOnlyList<string> Sets)> Catalog(string[]? directories)
     {
-        var paths = (directories ?? []).Select(locator.UserPath).Append(Path.GetFullPath(locator.DefaultWorkloads)).Distinct(StringComparer.Ordinal);
-        var result = new List<(Workload, IReadOnlyList<string>)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var catalog in paths.Select(WorkloadCatalog.Load))
-        {
-            foreach (var name in catalog.Names.Where(seen.Add))
-            {
-                var sets = catalog.Sets.Where(s => s.Value.Contains(name)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
-                result.Add((catalog.Get(name), sets));
-            }
-        }
+        var path = locator.WorkloadSearchPath(directories);
+        var catalog = WorkloadCatalog.Load(path);
 
-        return result;
+        // Listed folder by folder (the user's first), by name within a folder.
+        int Folder(string name) => path.ToList().IndexOf(Path.GetDirectoryName(Path.GetFullPath(catalog.Get(name).File)) ?? "");
+        return catalog.Names.OrderBy(Folder)
+            .Select(name => (catalog.Get(name), (IReadOnlyList<string>)catalog.Sets.Where(s => s.Value.Contains(name)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList()))
+            .ToList();
     }
 
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

@@ -31,7 +31,52 @@ public sealed class WorkloadCatalog
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Sets { get; }
 
     /// <summary>Reads every *.yaml in <paramref name="directory"/> except sets.yaml as a workload, then sets.yaml (optional).</summary>
-    public static WorkloadCatalog Load(string directory)
+    public static WorkloadCatalog Load(string directory) => Load([directory]);
+
+    /// <summary>
+    /// The workloads of several directories searched in order (the user's first, the shipped one last): a workload
+    /// or set name defined in more than one directory is taken from the first that defines it. Each directory's
+    /// sets.yaml may name workloads of any of the directories; a directory whose sets.yaml has no <c>all</c> set
+    /// gets one of its own workloads, so a user folder alone keeps meaning what it meant before layering.
+    /// </summary>
+    /// <exception cref="ConfigException">A directory is missing or has no workload files, one directory defines a
+    /// name twice, or a set names an unknown workload.</exception>
+    public static WorkloadCatalog Load(IReadOnlyList<string> directories)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        if (directories.Count == 0)
+        {
+            throw new ArgumentException("At least one workload directory is needed.", nameof(directories));
+        }
+
+        var workloads = new Dictionary<string, Workload>(StringComparer.Ordinal);
+        var own = new List<IReadOnlyList<string>>();
+        foreach (var directory in directories)
+        {
+            var found = LoadDirectory(directory);
+            own.Add(found.Keys.Order(StringComparer.Ordinal).ToList());
+            foreach (var (name, workload) in found)
+            {
+                workloads.TryAdd(name, workload);
+            }
+        }
+
+        var sets = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < directories.Count; i++)
+        {
+            var setsPath = Path.Combine(directories[i], SetsFile);
+            var defined = File.Exists(setsPath) ? ParseSets(YamlNode.LoadFile(setsPath), workloads) : [];
+            defined.TryAdd(AllSet, own[i]);
+            foreach (var (name, members) in defined)
+            {
+                sets.TryAdd(name, members);
+            }
+        }
+
+        return new WorkloadCatalog(string.Join(", ", directories), workloads, sets);
+    }
+
+    private static Dictionary<string, Workload> LoadDirectory(string directory)
     {
         if (!Directory.Exists(directory))
         {
@@ -53,19 +98,7 @@ public sealed class WorkloadCatalog
             workloads.Add(workload.Name, workload);
         }
 
-        if (workloads.Count == 0)
-        {
-            throw new ConfigException(directory, null, "", "no workload files (*.yaml) found");
-        }
-
-        var setsPath = Path.Combine(directory, SetsFile);
-        var sets = File.Exists(setsPath) ? ParseSets(YamlNode.LoadFile(setsPath), workloads) : [];
-        if (!sets.ContainsKey(AllSet))
-        {
-            sets[AllSet] = workloads.Keys.Order(StringComparer.Ordinal).ToList();
-        }
-
-        return new WorkloadCatalog(directory, workloads, sets);
+        return workloads.Count > 0 ? workloads : throw new ConfigException(directory, null, "", "no workload files (*.yaml) found");
     }
 
     /// <summary>Loads a single workload file, e.g. a user's own network.</summary>

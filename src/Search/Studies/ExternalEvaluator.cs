@@ -13,11 +13,11 @@ namespace Apollo.Search.Studies;
 /// <summary>What an external evaluator scores: the study's workloads, weights and area budget.</summary>
 /// <param name="Study">The study name (a folder of the workdir).</param>
 /// <param name="Folder">The study's evaluation folder: <c>&lt;workdir&gt;/&lt;study&gt;</c>.</param>
-/// <param name="WorkloadDirectory">Folder of the workload files, passed to the command.</param>
+/// <param name="WorkloadDirectories">Folders of the workload files in search order (the config's, then the shipped one), passed to the command.</param>
 /// <param name="Workloads">Selected workloads, in the study's order (the reward sums in this order).</param>
 /// <param name="Weights">Workload weights; unlisted workloads weigh 1.</param>
 /// <param name="AreaBudgetMm2">Checked on the area the evaluator reports.</param>
-public sealed record ExternalScoring(string Study, string Folder, string WorkloadDirectory, IReadOnlyList<string> Workloads, IReadOnlyDictionary<string, double> Weights, double AreaBudgetMm2);
+public sealed record ExternalScoring(string Study, string Folder, IReadOnlyList<string> WorkloadDirectories, IReadOnlyList<string> Workloads, IReadOnlyDictionary<string, double> Weights, double AreaBudgetMm2);
 
 /// <summary>
 /// Scores trials with an outside command (docs/evaluators.md): writes each design point as <c>point.yaml</c> and
@@ -205,7 +205,8 @@ public sealed class ExternalEvaluator : IBatchEvaluator
             ["trial"] = trial,
             ["name"] = name,
             ["technology"] = technology,
-            ["workload_dir"] = scoring.WorkloadDirectory,
+            ["workload_dir"] = scoring.WorkloadDirectories[0],
+            ["workload_dirs"] = new JsonArray(scoring.WorkloadDirectories.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
             ["workloads"] = new JsonArray(scoring.Workloads.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
             ["area_budget_mm2"] = trial is null ? null : scoring.AreaBudgetMm2,
             ["parameters"] = new JsonObject(parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
@@ -218,7 +219,7 @@ public sealed class ExternalEvaluator : IBatchEvaluator
             ["APOLLO_POINT_JSON"] = json,
             ["APOLLO_RESULT"] = Path.Combine(folder, ResultFile),
             ["APOLLO_WORKLOADS"] = string.Join(',', scoring.Workloads),
-            ["APOLLO_WORKLOAD_DIR"] = scoring.WorkloadDirectory,
+            ["APOLLO_WORKLOAD_DIR"] = scoring.WorkloadDirectories[0],
         });
     }
 

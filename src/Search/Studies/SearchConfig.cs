@@ -44,6 +44,19 @@ public sealed record SearchConfig(
     /// <summary>The external evaluator that scores the trials instead of the built-in model (docs/evaluators.md); null for the built-in model.</summary>
     public EvaluatorSettings? Evaluator { get; init; }
 
+    /// <summary>
+    /// Workload folders the config names after <see cref="WorkloadDirectory"/> (<c>workload_dir</c> as a list), searched
+    /// in order; empty when it names one folder or none.
+    /// </summary>
+    public IReadOnlyList<string> MoreWorkloadDirectories { get; init; } = [];
+
+    /// <summary>The shipped configs/workloads, searched after the config's own folders so its networks and sets stay available; null: none.</summary>
+    public string? ShippedWorkloadDirectory { get; init; }
+
+    /// <summary>Every workload folder the study reads, in search order (a name's first definition wins): the config's, then the shipped one.</summary>
+    public IReadOnlyList<string> WorkloadSearchPath =>
+        new[] { WorkloadDirectory }.Concat(MoreWorkloadDirectories).Concat(ShippedWorkloadDirectory is { } s ? [s] : []).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
     public const int MaxTrials = 10_000_000;
 
@@ -79,14 +92,15 @@ public sealed record SearchConfig(
         root.RejectUnknownKeys(Fields);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
 
-        string FileField(string key, string fallback, bool directory = false)
+        string FileField(string key, string fallback)
         {
             var node = root.TryGet(key);
             var resolved = node is null ? fallback : Path.GetFullPath(Path.Combine(folder, node.AsString()));
-            var problem = directory ? (Directory.Exists(resolved) ? null : "folder not found") : ConfigFile.Problem(resolved);
+            var problem = ConfigFile.Problem(resolved);
             return problem is null ? resolved : throw (node?.Error($"{resolved}: {problem}") ?? root.Error(key, $"{resolved}: {problem}"));
         }
 
+        var workloadDirectories = WorkloadDirectories(root, folder, Path.Combine(defaultConfigs, "workloads"));
         var study = root.GetString("study");
         if (study.Length == 0 || study.Any(c => char.IsControl(c)))
         {
@@ -173,7 +187,7 @@ public sealed record SearchConfig(
             study,
             FileField("space", Path.Combine(defaultConfigs, "accelerators", "space.yaml")),
             FileField("baseline", Path.Combine(defaultConfigs, "accelerators", "baseline.yaml")),
-            FileField("workload_dir", Path.Combine(defaultConfigs, "workloads"), directory: true),
+            workloadDirectories[0],
             workloads,
             workloadSet,
             weights,
@@ -189,9 +203,35 @@ public sealed record SearchConfig(
             text)
         {
             APrioriConstraints = root.GetBool("a_priori_constraints", false),
+            MoreWorkloadDirectories = workloadDirectories.Skip(1).ToList(),
+            ShippedWorkloadDirectory = Path.GetFullPath(Path.Combine(defaultConfigs, "workloads")),
             Evaluator = root.TryGet("evaluator") is { } evaluator ? EvaluatorSettings.Parse(evaluator, workingDirectory) : null,
         };
     }
+
+    /// <summary><c>workload_dir</c>: one folder or a list of folders, each resolved against the config's folder and checked.</summary>
+    private static List<string> WorkloadDirectories(YamlNode root, string folder, string fallback)
+    {
+        if (root.TryGet("workload_dir") is not { } node)
+        {
+            return [Path.GetFullPath(fallback)];
+        }
+
+        var items = node.IsSequence ? node.Items() : [node];
+        if (items.Count == 0)
+        {
+            throw node.Error("name at least one workload folder (or leave workload_dir out for the shipped configs/workloads)");
+        }
+
+        return items.Select(item =>
+        {
+            var resolved = Path.GetFullPath(Path.Combine(folder, item.AsString()));
+            return Directory.Exists(resolved) ? resolved : throw item.Error($"{resolved}: folder not found");
+        }).ToList();
+    }
+
+    /// <summary>The workloads of <see cref="WorkloadSearchPath"/>.</summary>
+    public WorkloadCatalog LoadWorkloadCatalog() => WorkloadCatalog.Load(WorkloadSearchPath);
 
     /// <summary>The workloads this config selects (default: the <c>all</c> set).</summary>
     public IReadOnlyList<Workload> ResolveWorkloads(WorkloadCatalog catalog) =>
@@ -250,7 +290,8 @@ public sealed record SearchConfig(
             $"study: {Q(Study)}",
             $"space: {Q(SpaceFile)}",
             $"baseline: {Q(BaselineFile)}",
-            $"workload_dir: {Q(WorkloadDirectory)}",
+            // One folder as before layering, so earlier snapshots still match; several as a list.
+            MoreWorkloadDirectories.Count == 0 ? $"workload_dir: {Q(WorkloadDirectory)}" : $"workload_dir: [{string.Join(", ", new[] { WorkloadDirectory }.Concat(MoreWorkloadDirectories).Select(Q))}]",
             Workloads is not null ? $"workloads: [{string.Join(", ", Workloads.Select(Q))}]" : $"workload_set: {Q(WorkloadSet ?? "all")}",
             $"area_budget_mm2: {AreaBudgetMm2.ToString("R", inv)}",
             $"optimizer: {Q(Optimizer)}",

@@ -69,7 +69,7 @@ public sealed record SweepConfig(string File, string Name, string ResultsFolder,
         IReadOnlyList<string?> sets = [null];
         if (matrix.TryGet("workload_sets") is { } setsNode)
         {
-            var catalog = WorkloadCatalog.Load(baseConfig.WorkloadDirectory);
+            var catalog = baseConfig.LoadWorkloadCatalog();
             var setNodes = NonEmpty(setsNode);
             RejectDuplicates(setNodes.Select(n => (Node: n, Key: n.AsString())), "workload set");
             sets = setNodes.Select(n =>

@@ -124,6 +124,25 @@ public sealed class WorkloadCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Layered_directories_take_each_name_from_the_first_that_defines_it_and_sets_may_name_any_folders_workloads()
+    {
+        var user = Directory.CreateDirectory(Path.Combine(_directory, "user")).FullName;
+        var shipped = RepositoryPaths.Config("workloads");
+        File.WriteAllText(Path.Combine(user, "crnn.yaml"), Workload("crnn"));
+        File.WriteAllText(Path.Combine(user, "mine.yaml"), Workload("mine"));
+        File.WriteAllText(Path.Combine(user, "sets.yaml"), "mixed: [mine, resnet50]\nvision: [mine]\n");
+        var catalog = WorkloadCatalog.Load([user, shipped]);
+
+        Assert.Equal(Path.Combine(user, "crnn.yaml"), catalog.Get("crnn").File);
+        Assert.Equal(WorkloadCatalog.Load(shipped).Get("unet").File, catalog.Get("unet").File);
+        Assert.Equal(["mine", "resnet50"], catalog.ResolveSet("mixed").Select(w => w.Name));
+        Assert.Equal(["mine"], catalog.Sets["vision"]);
+        Assert.Equal(["crnn", "mine"], catalog.Sets[WorkloadCatalog.AllSet]); // the user folder's own all comes first
+        Assert.Equal(WorkloadCatalog.Load(shipped).Sets["speech"], catalog.Sets["speech"]);
+        Assert.Equal(catalog.Names.Order(StringComparer.Ordinal), catalog.Names);
+    }
+
+    [Fact]
     public void Missing_or_empty_directories_are_reported()
     {
         var missing = Path.Combine(_directory, "nope");

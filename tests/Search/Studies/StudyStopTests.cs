@@ -79,7 +79,7 @@ public sealed class StudyStopTests : IDisposable
             """);
         var config = SearchConfig.Load(path, _temp.Path, RepositoryPaths.Configs, OptimizerRegistry.Default);
         var template = AcceleratorFiles.LoadSpace(config.SpaceFile);
-        var workloads = config.ResolveWorkloads(WorkloadCatalog.Load(config.WorkloadDirectory));
+        var workloads = config.ResolveWorkloads(config.LoadWorkloadCatalog());
         var evaluator = new DesignEvaluator(Technology.Load(template.TechnologyFile), workloads);
         var objective = new DesignObjective(evaluator, AcceleratorFiles.LoadAccelerator(config.BaselineFile).Config, config.AreaBudgetMm2);
         return new StudyRunner(config, new DesignSpaceAdapter(template), objective, OptimizerRegistry.Default, clock);
