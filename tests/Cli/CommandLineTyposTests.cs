@@ -11,6 +11,17 @@ public sealed class CommandLineTyposTests
         Assert.Equal("", r.Out);
     }
 
+    [Theory]
+    [InlineData("sweep", "statu", "error: unknown command 'statu' for 'apollo sweep'; did you mean 'status'? (apollo sweep --help lists the commands)")]
+    [InlineData("workloads", "lst", "error: unknown command 'lst' for 'apollo workloads'; did you mean 'list'? (apollo workloads --help lists the commands)")]
+    public async Task A_misspelt_subcommand_gets_one_line_with_the_nearest_subcommand_and_is_never_read_as_a_file(string command, string typed, string expected)
+    {
+        // `sweep statu s.yaml` would otherwise read 'statu' as the sweep config.
+        var r = await CliRunner.Run(command, typed, "s.yaml");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(expected, r.Error.Trim());
+    }
+
     [Fact]
     public async Task A_misspelt_option_is_never_read_as_the_config_file()
     {

@@ -36,17 +36,34 @@ public static class CommandLineTypos
             }
         }
 
-        if (command.Parents.Any() || parse.UnmatchedTokens.Count == 0 || command.Subcommands.Count == 0)
+        if (command.Subcommands.Count == 0)
         {
             return null;
         }
 
-        var unknown = parse.UnmatchedTokens[0];
+        // A command with subcommands: an unmatched word, or (for `sweep`, which also takes a config) a first argument
+        // that is no file but near a subcommand's name, is a misspelt subcommand, never a path to read.
         var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        var argument = parse.CommandResult.Tokens.FirstOrDefault(t => t.Type == System.CommandLine.Parsing.TokenType.Argument)?.Value;
+        string? unknown;
+        if (parse.UnmatchedTokens.Count > 0 && (argument is null || !command.Arguments.Any()))
+        {
+            unknown = parse.UnmatchedTokens[0];
+        }
+        else if (argument is not null && !File.Exists(argument) && !Directory.Exists(argument) && Nearest(argument, names) is not null)
+        {
+            unknown = argument;
+        }
+        else
+        {
+            return null;
+        }
+
         var nearest = Nearest(unknown, names);
-        return $"error: unknown command '{CliValues.Echo(unknown)}'"
+        var where = command.Parents.Any() ? $" for '{Path(command)}'" : "";
+        return $"error: unknown command '{CliValues.Echo(unknown)}'{where}"
             + (nearest is null ? $"; commands: {string.Join(", ", names)}" : $"; did you mean '{nearest}'?")
-            + " (apollo --help lists the commands)";
+            + $" ({Path(command)} --help lists the commands)";
     }
 
     /// <summary>An option's name or alias: <c>-x</c> or <c>--x</c>; not <c>-</c> (stdin by convention) and not a negative number.</summary>
