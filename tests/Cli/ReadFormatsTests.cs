@@ -102,4 +102,30 @@ public sealed class ReadFormatsTests : TestWithTempFolder
         Assert.Equal(2, json.Count);
         Assert.Equal("pending", json[1]["state"]!.GetValue<string>());
     }
+
+    /// <summary>A table's header titles (the first row between the box-drawing bars).</summary>
+    private static List<string> Titles(CliRunner.Result r)
+    {
+        Assert.True(r.ExitCode == 0, r.Error);
+        var header = r.Out.Split('\n').First(l => l.StartsWith('│'));
+        return header.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+
+    /// <summary>A CSV column as a table titles it: underscores as spaces, the mm² unit as its symbol.</summary>
+    private static string Words(string column) => column.Replace("_mm2", " mm²", StringComparison.Ordinal).Replace('_', ' ');
+
+    [Fact]
+    public async Task Table_titles_are_the_csv_columns_in_words()
+    {
+        var db = await Study();
+        var studies = Csv(await CliRunner.Run("studies", db, "--format", "csv"))[0].Select(Words).ToList();
+        Assert.All(Titles(await CliRunner.Run("studies", db)), t => Assert.Contains(t, studies));
+
+        var census = Csv(await CliRunner.Run("census", "--samples", "20", "--workload-set", "vision", "--format", "csv"))[0].Select(Words).ToList();
+        Assert.All(Titles(await CliRunner.Run("census", "--samples", "20", "--workload-set", "vision")), t => Assert.Contains(t, census));
+
+        var sweep = SweepCommandTests.WriteSweep(Dir, "titles", "  optimizers: [random]\n  budgets: [6.8]\n  seeds: [1]", 4);
+        var status = Csv(await CliRunner.Run("sweep", "status", sweep, "--format", "csv"))[0].Select(Words).ToList();
+        Assert.All(Titles(await CliRunner.Run("sweep", "status", sweep)), t => Assert.Contains(t, status));
+    }
 }

@@ -81,7 +81,7 @@ public sealed partial class ReportCommandTests : IDisposable
         var r = await CliRunner.Run("summary", db);
         Assert.True(r.ExitCode == 0, r.Error);
         var lines = r.Out.Trim().Split('\n');
-        Assert.StartsWith("| fingerprint | optimizer | budget mm² | runs |", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("| fingerprint | optimizer | area budget mm² | runs |", lines[0], StringComparison.Ordinal);
         Assert.Equal(6, lines.Length);
         var fingerprint = Assert.Single(lines, l => l.StartsWith("fingerprint ", StringComparison.Ordinal))[12..20];
         Assert.Contains(lines, l => l.StartsWith($"| {fingerprint} | evolution | 6.8 | 1 | 150 |", StringComparison.Ordinal));
@@ -90,7 +90,7 @@ public sealed partial class ReportCommandTests : IDisposable
         var csv = await CliRunner.Run("summary", db, "--format", "csv");
         Assert.True(csv.ExitCode == 0, csv.Error);
         var rows = csv.Out.Trim().Split('\n');
-        Assert.Equal("fingerprint,optimizer,budget_mm2,runs,trials_per_run,median_best,q1_best,q3_best,min_best,max_best,feasible_fraction,median_wall_s", rows[0]);
+        Assert.Equal("fingerprint,optimizer,area_budget_mm2,runs,trials_per_run,median_best,q1_best,q3_best,min_best,max_best,feasible_fraction,median_wall_s", rows[0]);
         Assert.Equal(3, rows.Length);
         foreach (var row in rows[1..])
         {

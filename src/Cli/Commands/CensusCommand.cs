@@ -88,7 +88,7 @@ public sealed class CensusCommand(CliStreams streams, ConfigLocator locator)
 
         var console = streams.CreateConsole();
         var table = new Table().Title($"{samples.ToString("N0", CultureInfo.InvariantCulture)} uniform points of '{Markup.Escape(space.Name)}' at {budget.ToString(CultureInfo.InvariantCulture)} mm²")
-            .AddColumn("outcome").AddColumn(new TableColumn("points").RightAligned()).AddColumn(new TableColumn("of all").RightAligned()).AddColumn(new TableColumn("of within budget").RightAligned());
+            .AddColumn("outcome").AddColumn(new TableColumn("points").RightAligned()).AddColumn(new TableColumn("fraction of all").RightAligned()).AddColumn(new TableColumn("fraction of within budget").RightAligned());
         foreach (var r in rows)
         {
             table.AddRow(r.Outcome, r.Points.ToString(CultureInfo.InvariantCulture), Percent(r.OfAll), r.OfWithinBudget is { } f ? Percent(f) : "-");

@@ -38,7 +38,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                     break;
                 default:
                     var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
-                        .AddColumn(new TableColumn("budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
+                        .AddColumn(new TableColumn("area budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
                         .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
                     foreach (var s in studies)
                     {
@@ -90,8 +90,8 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                     break;
                 default:
                     var table = new Table().Title(Markup.Escape($"{info.Definition.Name}: {trials.Count} trials"))
-                        .AddColumn(new TableColumn("#").RightAligned()).AddColumn("status").AddColumn(new TableColumn("reward").RightAligned())
-                        .AddColumn(new TableColumn("area").RightAligned()).AddColumn("parameters").AddColumn("infeasible at").AddColumn("proposer");
+                        .AddColumn(new TableColumn("number").RightAligned()).AddColumn("status").AddColumn(new TableColumn("reward").RightAligned())
+                        .AddColumn(new TableColumn("area mm²").RightAligned()).AddColumn("parameters").AddColumn("level / reason").AddColumn("proposer");
                     foreach (var t in trials)
                     {
                         var d = Describe(t.Outcome);

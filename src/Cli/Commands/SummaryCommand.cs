@@ -43,7 +43,7 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
 
     /// <summary>Columns of the CSV form; docs/reports.md gives their units.</summary>
     private static readonly string[] CsvHeader =
-        ["fingerprint", "optimizer", "budget_mm2", "runs", "trials_per_run", "median_best", "q1_best", "q3_best", "min_best", "max_best", "feasible_fraction", "median_wall_s"];
+        ["fingerprint", "optimizer", "area_budget_mm2", "runs", "trials_per_run", "median_best", "q1_best", "q3_best", "min_best", "max_best", "feasible_fraction", "median_wall_s"];
 
     public static string Render(IReadOnlyList<StudyTrials> studies, bool csv)
     {
@@ -54,7 +54,7 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
         }
 
         var text = new StringBuilder();
-        text.AppendLine("| fingerprint | optimizer | budget mm² | runs | trials per run | median best | Q1 | Q3 | min | max | feasible | median wall s |");
+        text.AppendLine("| fingerprint | optimizer | area budget mm² | runs | trials per run | median best | q1 best | q3 best | min best | max best | feasible fraction | median wall s |");
         text.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", CsvHeader.Length)));
         foreach (var r in rows)
         {
@@ -75,7 +75,7 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
     private static void WriteTable(CliStreams streams, IReadOnlyList<SummaryRow> rows)
     {
         var table = new Table().AddColumn("fingerprint").AddColumn("optimizer");
-        foreach (var name in new[] { "budget mm²", "runs", "trials per run", "median best", "Q1", "Q3", "min", "max", "feasible", "median wall s" })
+        foreach (var name in new[] { "area budget mm²", "runs", "trials per run", "median best", "q1 best", "q3 best", "min best", "max best", "feasible fraction", "median wall s" })
         {
             table.AddColumn(new TableColumn(name).RightAligned());
         }

@@ -84,7 +84,7 @@ public sealed class SweepBoard
     /// <summary>The running and failed cells, for the live display.</summary>
     public Table ActiveTable()
     {
-        var table = new Table().AddColumn("cell").AddColumn("state").AddColumn(new TableColumn("trials").RightAligned()).AddColumn(new TableColumn("best").RightAligned());
+        var table = new Table().AddColumn("cell").AddColumn("state").AddColumn(new TableColumn("trials").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned());
         foreach (var c in Snapshot().Where(c => c.Phase is CellPhase.Running or CellPhase.Failed))
         {
             table.AddRow(Markup.Escape(c.Cell.Name), c.Phase == CellPhase.Failed ? "[red]failed[/]" : "running",

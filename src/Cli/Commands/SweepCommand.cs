@@ -89,11 +89,11 @@ public sealed class SweepCommand(CliStreams streams, ConfigLocator locator, Time
                 return Task.FromResult(CommandErrors.Ok);
             }
 
-            var table = new Table().AddColumn(new TableColumn("#").RightAligned()).AddColumn("cell").AddColumn(new TableColumn("trials").RightAligned())
-                .AddColumn(new TableColumn("best").RightAligned()).AddColumn("state");
+            var table = new Table().AddColumn(new TableColumn("index").RightAligned()).AddColumn("cell").AddColumn(new TableColumn("trials").RightAligned())
+                .AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("state");
             if (jobId is not null)
             {
-                table.AddColumn($"slurm {jobId}");
+                table.AddColumn($"slurm state (job {jobId})");
             }
 
             foreach (var p in progress)
