@@ -18,22 +18,28 @@ public static class HtmlReport
         IReadOnlyList<Figure> summaryFigures,
         IReadOnlyList<Figure> maps,
         IReadOnlyList<EmbeddingSummary> embeddings,
-        ReportOptions options)
+        ReportOptions options,
+        Interactive.ReportData data)
     {
         var html = new StringBuilder();
         html.Append("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Apollo report</title>
             <style>
-            body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:2em;color:#222;max-width:1900px}
+            body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:1em 2em;color:#222;max-width:1360px}
             h1{margin-bottom:0}h2{margin-top:2em;border-bottom:1px solid #ddd}
             table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
-            th{background:#f3f3f3}td.text,th.text{text-align:left}
+            th{background:#f3f3f3}td{white-space:nowrap}td.text,th.text{text-align:left}
             .warning{background:#fff3cd;border:1px solid #e0b000;padding:6px 10px;font-weight:bold}
-            .figures{display:flex;flex-wrap:wrap;gap:12px}.figures figure{margin:0}.figures img{width:600px;border:1px solid #eee}
+            .figures{display:flex;flex-wrap:wrap;gap:12px}.figures figure{margin:0}.figures img{width:640px;border:1px solid #eee}
             figcaption{font-size:13px;color:#555}
+            .controls{display:flex;gap:12px;align-items:center;margin:1em 0}.controls input[type=range]{width:420px}
+            .legend .key{margin-right:14px;font-size:13px}.map-row{display:flex;gap:12px;align-items:flex-start}
+            .map-canvas{border:1px solid #ddd;cursor:crosshair}.point-info{width:640px;font-size:13px}
+            .point-info table{margin:4px 0}.scroll{overflow-x:auto;max-width:100%}tr.baseline td{background:#f0f0f0;font-style:italic}
+            canvas.chart{border:1px solid #eee}.note{font-size:13px;color:#555}
             </style></head>
-            <body data-images-loaded="0" data-images-total="0">
+            <body data-images-loaded="0" data-images-total="0" data-figures-rendered="0">
             """);
         html.Append("<h1>Apollo design-space exploration report</h1>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")}, {studies.Sum(s => s.Trials.Count):N0} trials. ");
@@ -72,6 +78,8 @@ public static class HtmlReport
             html.Append("</table>");
         }
 
+        html.Append("<h2>Explore the designs</h2><p>Play the search over its horizon, hover over a point for its design (click to pin it), colour or filter by optimizer and by the P3BO member that proposed each trial. Stars: infeasible; circles: feasible, sized by reward; red crosses: the best so far.</p>");
+        html.Append("<div id=interactive></div><div id=architect></div>");
         AppendFigures(html, summaryFigures);
 
         html.Append("<h2>Maps of the explored designs</h2><table><tr><th class=text>embedding</th><th>points</th><th>trustworthiness (k=5)</th><th>measured on</th><th class=text>method</th><th>time s</th></tr>");
@@ -86,12 +94,8 @@ public static class HtmlReport
         html.Append(!options.Maps ? "<p>Maps were skipped (--no-maps).</p>" : options.Joint ? "<p>All studies share one embedding, so their maps are directly comparable.</p>" : "<p>Each study has its own embedding; its frames share it.</p>");
         AppendFigures(html, maps);
 
-        foreach (var f in fingerprints)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<h2>Top designs, fingerprint {E(f.Id)}</h2>");
-            AppendTopDesigns(html, studies.Where(s => s.Fingerprint.Id == f.Id).ToList(), options.BestCount);
-        }
-
+        // The data as JSON (the serializer escapes '<', so no text can end the element early), then the page's script.
+        html.Append("<script type=\"application/json\" id=\"apollo-data\">").Append(data.ToJson()).Append("</script>\n<script>").Append(Script.Value).Append("</script>");
         html.Append("""
             <script>
             window.addEventListener('load', function () {
@@ -125,50 +129,14 @@ public static class HtmlReport
         html.Append("</div>");
     }
 
-    private static void AppendTopDesigns(StringBuilder html, IReadOnlyList<StudyTrials> studies, int count)
+    /// <summary>The page's script, inlined from the embedded resource report.js.</summary>
+    private static readonly Lazy<string> Script = new(() =>
     {
-        var top = studies.SelectMany(s => s.Trials.Where(t => t.Status == TrialStatus.Completed).Select(t => (Study: s.QualifiedName, Trial: t)))
-            .OrderByDescending(x => x.Trial.Reward).ThenBy(x => x.Study, StringComparer.Ordinal).ThenBy(x => x.Trial.Number)
-            .Take(count).ToList();
-        if (top.Count == 0)
-        {
-            html.Append("<p>No feasible design yet.</p>");
-            return;
-        }
-
-        var parameters = top[0].Trial.Parameters.Select(p => p.Key).ToList();
-        var workloads = top.SelectMany(x => x.Trial.Metrics.Select(m => m.Workload)).Distinct().ToList();
-        html.Append("<table><tr><th class=text>study</th><th>trial</th><th>reward</th><th>area mm²</th>");
-        foreach (var p in parameters)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<th>{E(p)}</th>");
-        }
-
-        foreach (var w in workloads)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<th>{E(w)} ms</th>");
-        }
-
-        html.Append("</tr>");
-        foreach (var (study, t) in top)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=text>{E(study)}</td><td>{t.Number}</td><td>{t.Reward:F4}</td><td>{t.AreaMm2:F3}</td>");
-            foreach (var p in t.Parameters)
-            {
-                html.Append(CultureInfo.InvariantCulture, $"<td>{p.Value:G}</td>");
-            }
-
-            foreach (var w in workloads)
-            {
-                var latency = t.Metrics.FirstOrDefault(m => m.Workload == w)?.LatencySeconds;
-                html.Append(CultureInfo.InvariantCulture, $"<td>{(latency is { } l ? (l * 1e3).ToString("F3", CultureInfo.InvariantCulture) : "-")}</td>");
-            }
-
-            html.Append("</tr>");
-        }
-
-        html.Append("</table>");
-    }
+        using var stream = typeof(HtmlReport).Assembly.GetManifestResourceStream("Apollo.Reports.Interactive.report.js")
+            ?? throw new InvalidOperationException("report.js is missing from the Apollo.Reports assembly");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
 
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

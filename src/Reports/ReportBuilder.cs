@@ -44,7 +44,8 @@ public sealed record ReportResult(string HtmlPath, string CsvPath, IReadOnlyList
 /// the top designs, and one self-contained HTML page.
 /// </summary>
 /// <param name="writeFile">Creates one output file (see <see cref="ReportFiles"/>); tests pass one that fails.</param>
-public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
+/// <param name="explain">Re-evaluates each fingerprint's best design and its baseline for the page's bottleneck views; null leaves them out.</param>
+public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null, Interactive.ExplainBest? explain = null)
 {
     /// <summary>Trustworthiness is O(n²); above this many points it is computed on an even subsample.</summary>
     public const int TrustworthinessSample = 2_000;
@@ -63,6 +64,7 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
         var embeddings = new List<EmbeddingSummary>();
         var maps = new List<Figure>();
         var rows = new List<IReadOnlyList<object?>>();
+        var mapped = new Dictionary<StudyTrials, Interactive.ReportData.MappedStudy>();
 
         var fileParts = FileParts(studies);
         var fingerprints = studies.Select(s => s.Fingerprint).DistinctBy(f => f.Id).ToList();
@@ -86,6 +88,7 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
             {
                 var local = Slice(xy, offset, study.Trials.Count);
                 offset += study.Trials.Count;
+                mapped[study] = new Interactive.ReportData.MappedStudy(study, local, embeddings.Count - 1);
                 foreach (var frame in options.Frames)
                 {
                     var upTo = (int)Math.Ceiling(frame * study.Trials.Count);
@@ -121,7 +124,20 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
         }
 
         var csvPath = files.WriteText("embedding.csv", CsvTable.Render(["database", "study", "trial", "x", "y", "status", "reward", "level"], rows));
-        var html = HtmlReport.Render(studies, groups, summaryFigures, maps, embeddings, options);
+        progress?.Report(new ReportProgress("best designs", 0, 0));
+        var explanations = explain is null ? [] : fingerprints
+            .Select(f => studies.Where(s => s.Fingerprint.Id == f.Id)
+                .SelectMany(s => s.Trials.Where(t => t.Status == TrialStatus.Completed).Select(t => (Study: s, Trial: t)))
+                .OrderByDescending(x => x.Trial.Reward).ThenBy(x => x.Study.QualifiedName, StringComparer.Ordinal).ThenBy(x => x.Trial.Number)
+                .FirstOrDefault())
+            .Where(x => x.Study is not null)
+            .Select(x => explain(x.Study, x.Trial))
+            .OfType<Interactive.DesignExplanation>()
+            .ToList();
+        var data = Interactive.ReportData.Of(
+            studies.Select(s => mapped.TryGetValue(s, out var m) ? m : new Interactive.ReportData.MappedStudy(s, null, -1)).ToList(),
+            embeddings, options.BestCount, explanations);
+        var html = HtmlReport.Render(studies, groups, summaryFigures, maps, embeddings, options, data);
         var htmlPath = files.WriteText("report.html", html);
         return new ReportResult(htmlPath, csvPath, [.. summaryFigures, .. maps], embeddings);
     }

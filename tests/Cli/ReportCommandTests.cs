@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Apollo.Testing;
 using Microsoft.Data.Sqlite;
@@ -49,8 +50,10 @@ public sealed partial class ReportCommandTests : IDisposable
         Assert.Contains("trustworthiness", r.Out);
 
         var html = await File.ReadAllTextAsync(Path.Combine(output, "report.html"));
-        Assert.Single(Regex.Matches(html, "<script")); // only the page's own load script; the study name is escaped
+        // The data element, the page's script and its load script: the study name is escaped in the tables and the JSON.
+        Assert.Equal(3, Regex.Matches(html, "<script").Count);
         Assert.Contains("evo&lt;script&gt;", html);
+        Assert.Contains("evo\\u003Cscript\\u003E", html);
         Assert.Contains("rand&amp;co", html);
         Assert.DoesNotContain("src=\"http", html);
         Assert.Contains("data:image/png;base64,", html);
@@ -135,6 +138,80 @@ public sealed partial class ReportCommandTests : IDisposable
         // A blank or broken page is one or two colours; the report has text, plots and markers.
         Assert.True(colors.Count > 50, $"the screenshot has only {colors.Count} colours");
         Assert.True(ink > bitmap.Width * bitmap.Height / 16 / 100, $"the screenshot is nearly empty ({ink} dark samples)");
+    }
+
+    [Trait("Category", "System")] // installs and runs Chromium
+    [Fact]
+    public async Task Interactive_report_shows_a_hovered_design_animates_and_stays_offline()
+    {
+        var db = await Study("live", "p3bo", 5);
+        var output = Path.Combine(_dir, "live-report");
+        var run = await CliRunner.Run("report", db, "--out", output);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var page = new Uri(Path.Combine(output, "report.html")).AbsoluteUri;
+        await using var browser = await DevToolsBrowser.Start(EnsureChromium(), 1400, 1000);
+        await browser.Navigate(page);
+        Assert.Equal("true", (await browser.Evaluate("document.body.dataset.ready"))?.GetValue<string>());
+
+        // Every figure renders: each canvas has ink, and each one the script drew reported itself.
+        var inked = (await browser.Evaluate("""
+            Array.from(document.querySelectorAll('canvas')).map(function (c) {
+              var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
+              for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } }
+              return n; })
+            """))!.AsArray().Select(n => n!.GetValue<int>()).ToList();
+        Assert.True(inked.Count >= 5, $"only {inked.Count} canvases");
+        Assert.All(inked, n => Assert.True(n > 500, $"a canvas has only {n} drawn pixels: {string.Join(", ", inked)}"));
+        Assert.Equal(inked.Count.ToString(CultureInfo.InvariantCulture), (await browser.Evaluate("document.body.dataset.figuresRendered"))?.GetValue<string>());
+        Assert.Equal(await browser.Evaluate("document.images.length"), await browser.Evaluate("Array.from(document.images).filter(function (i) { return i.complete && i.naturalWidth > 0; }).length"), JsonNode.DeepEquals);
+
+        // Hovering over the best design shows the parameters of the trial under the mouse, as the database holds them.
+        using var store = Apollo.Search.Storage.TrialStore.OpenReadOnly(db);
+        var summary = Assert.Single(store.ListStudies());
+        var trials = store.LoadTrials(summary.Study.Id);
+        var study = $"{Path.GetFileName(db)}:live";
+        var position = (await browser.Evaluate($"JSON.stringify(apolloReport.pointPosition('{study}', {summary.BestTrialNumber}))"))!.GetValue<string>();
+        var xy = JsonNode.Parse(position)!;
+        await browser.Evaluate($"window.scrollTo(0, {xy["y"]!.GetValue<double>() - 300})");
+        xy = JsonNode.Parse((await browser.Evaluate($"JSON.stringify(apolloReport.pointPosition('{study}', {summary.BestTrialNumber}))"))!.GetValue<string>())!;
+        await browser.MoveMouse(xy["x"]!.GetValue<double>(), xy["y"]!.GetValue<double>());
+        var shown = (await browser.Evaluate("document.querySelector('.point-info').dataset.trial"))?.GetValue<string>();
+        Assert.NotNull(shown);
+        var trial = trials.Single(t => t.Number == int.Parse(shown, CultureInfo.InvariantCulture));
+        var text = (await browser.Evaluate("document.querySelector('.point-info').innerText"))!.GetValue<string>();
+        Assert.Contains($"trial {trial.Number}", text);
+        Assert.Contains(trial.Proposer, text);
+        foreach (var (name, value) in trial.Parameters)
+        {
+            var expected = name.EndsWith("memory", StringComparison.Ordinal)
+                ? value >= 1 << 20 ? FormattableString.Invariant($"{value / (1 << 20):G4} MiB") : value >= 1024 ? FormattableString.Invariant($"{value / 1024:G4} KiB") : FormattableString.Invariant($"{value} B")
+                : value.ToString(CultureInfo.InvariantCulture);
+            Assert.Contains($"{name}\t{expected}", text);
+        }
+
+        // Play advances the horizon, from the start, frame by frame.
+        var button = JsonNode.Parse((await browser.Evaluate("JSON.stringify(document.getElementById('play').getBoundingClientRect())"))!.GetValue<string>())!;
+        await browser.Click(button["x"]!.GetValue<double>() + 5, button["y"]!.GetValue<double>() + 5);
+        async Task<int> Horizon() => int.Parse((await browser.Evaluate("document.body.dataset.horizon"))!.GetValue<string>(), CultureInfo.InvariantCulture);
+        await Task.Delay(300);
+        var first = await Horizon();
+        await Task.Delay(300);
+        var later = await Horizon();
+        Assert.True(first < later && first < 150, $"the horizon went from {first} to {later} (of 150 trials)");
+        Assert.Equal("pause", (await browser.Evaluate("document.getElementById('play').textContent"))?.GetValue<string>());
+
+        // No console error, no exception, and no request but the page itself.
+        var events = browser.Events.ToList();
+        Assert.DoesNotContain(events, e => e.Method == "Runtime.exceptionThrown");
+        Assert.DoesNotContain(events, e => e.Method == "Runtime.consoleAPICalled" && e.Params["type"]?.GetValue<string>() is "error" or "assert");
+        Assert.DoesNotContain(events, e => e.Method == "Log.entryAdded" && e.Params["entry"]?["level"]?.GetValue<string>() == "error");
+        var requests = events.Where(e => e.Method == "Network.requestWillBeSent").Select(e => e.Params["request"]!["url"]!.GetValue<string>()).ToList();
+        Assert.All(requests, url => Assert.True(url == page || url.StartsWith("data:", StringComparison.Ordinal), $"the page requested {url}"));
+
+        using var bitmap = SKBitmap.Decode(await browser.Screenshot());
+        Assert.True(bitmap.Width >= 1300 && bitmap.Height > 1000, $"screenshot {bitmap.Width}×{bitmap.Height}");
+        var width = (await browser.Evaluate("document.documentElement.scrollWidth"))!.GetValue<int>();
+        Assert.True(width <= 1400, $"the page is {width} px wide; it must fit a 1,400-px window");
     }
 
     private static string EnsureChromium()

@@ -2,8 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using Apollo.Configuration;
 using Apollo.Reports;
+using Apollo.Reports.Interactive;
 using Apollo.Search;
+using Apollo.Search.Optimizers;
 using Apollo.Search.Storage;
+using Apollo.Search.Studies;
+using Apollo.Simulator.Template;
 using Spectre.Console;
 
 namespace Apollo.Cli.Commands;
@@ -34,7 +38,7 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
             }
 
             var studies = ReportSource.Load(databases, result.GetValue(_studies) ?? []);
-            var report = Write(streams, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed), Maps: !result.GetValue(_noMaps)), cancellation);
+            var report = Write(streams, locator, studies, new ReportOptions(output, result.GetValue(_joint), result.GetValue(_seed), Maps: !result.GetValue(_noMaps)), cancellation);
             return Task.FromResult(report is null ? CommandErrors.Failure : CommandErrors.Ok);
         }));
         return command;
@@ -45,10 +49,10 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
         Path.Combine(Path.GetDirectoryName(database) ?? ".", Path.GetFileNameWithoutExtension(database) + "-report");
 
     /// <summary>Builds a report with progress (a bar on a terminal, lines otherwise) and prints where it is.</summary>
-    public static ReportResult? Write(CliStreams streams, IReadOnlyList<StudyTrials> studies, ReportOptions options, CancellationToken cancellation)
+    public static ReportResult? Write(CliStreams streams, ConfigLocator locator, IReadOnlyList<StudyTrials> studies, ReportOptions options, CancellationToken cancellation)
     {
         var console = streams.CreateConsole();
-        var builder = new ReportBuilder();
+        var builder = new ReportBuilder(explain: (study, best) => Explain(streams, locator, study, best));
         ReportResult result;
         if (streams.Interactive)
         {
@@ -91,5 +95,53 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
 
         console.MarkupLine($"report: [bold]{Markup.Escape(result.HtmlPath)}[/] ({result.Figures.Count} figures, PNG and SVG, and {Markup.Escape(Path.GetFileName(result.CsvPath))})");
         return result;
+    }
+
+    /// <summary>
+    /// Re-evaluates a study's best trial and its baseline under the study's stored settings (its config snapshot, whose
+    /// paths are absolute), for the page's bottleneck views. Returns null, with a warning, when that is not possible
+    /// here: an external evaluator, or files that moved or no longer parse.
+    /// </summary>
+    private static DesignExplanation? Explain(CliStreams streams, ConfigLocator locator, StudyTrials study, TrialRecord best)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"apollo-report-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            File.WriteAllText(file, study.Study.Definition.ConfigSnapshot);
+            var config = SearchConfig.Load(file, locator.WorkingDirectory, locator.ConfigsRoot, OptimizerRegistry.Default);
+            if (config.Evaluator is not null)
+            {
+                streams.Error.WriteLine($"note: {study.QualifiedName} used an external evaluator; its best design's bottlenecks are not shown");
+                return null;
+            }
+
+            var scoring = StudySetup.Scoring(config);
+            var adapter = new DesignSpaceAdapter(scoring.Template);
+            var scored = scoring.Objective.Score(adapter.ToConfig(adapter.ToPoint(best.Parameters)));
+            var baseline = scoring.Objective.Evaluator.Evaluate(AcceleratorFiles.LoadAccelerator(config.BaselineFile).Config, null);
+            if (!scored.Evaluation.IsFeasible || !baseline.IsFeasible)
+            {
+                streams.Error.WriteLine($"warning: {study.QualifiedName} trial {best.Number} is no longer feasible under its files; were they edited since the study ran?");
+                return null;
+            }
+
+            if (Math.Abs(scored.Reward - best.Reward) > 1e-9 * Math.Max(1, best.Reward))
+            {
+                streams.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"warning: {study.QualifiedName} trial {best.Number} re-evaluates to reward {scored.Reward:G6}, stored {best.Reward:G6}: the study's files changed since it ran"));
+            }
+
+            return new DesignExplanation(study.Fingerprint.Id, study.QualifiedName, best.Number, best.Reward, EvaluatedDesign.Of(scored.Evaluation), EvaluatedDesign.Of(baseline));
+        }
+        catch (Exception e) when (e is ConfigException or ArgumentException or InvalidOperationException)
+        {
+            // A space or baseline file edited since the study ran (a value off its grid), or one that moved.
+            streams.Error.WriteLine($"warning: cannot re-evaluate the best design of {study.QualifiedName}: {e.Message}");
+            return null;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -56,7 +56,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         if (!result.GetValue(_noReport) && outcome.State.Trials > 0 && !cancellation.IsCancellationRequested)
         {
             var studies = Apollo.Reports.ReportSource.Load([config.Database], [config.Study]);
-            ReportCommand.Write(streams, studies, new Apollo.Reports.ReportOptions(ReportCommand.DefaultOutput(config.Database), Seed: config.Seed), cancellation);
+            ReportCommand.Write(streams, locator, studies, new Apollo.Reports.ReportOptions(ReportCommand.DefaultOutput(config.Database), Seed: config.Seed), cancellation);
         }
 
         return outcome.StopReason is StopReason.Interrupted ? CommandErrors.Interrupted : CommandErrors.Ok;
