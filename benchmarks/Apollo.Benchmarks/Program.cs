@@ -2,6 +2,13 @@ using Apollo.Benchmarks;
 
 // `quick CASE [repeats]`: a plain stopwatch loop over one evaluation case on one thread, for fast
 // before/after comparisons while working; the figures in docs/benchmarks.md come from BenchmarkDotNet.
+// `quick report N`: one whole report of N made-up trials, timed by stage, and the size of its page.
+if (args is ["quick", "report", var size])
+{
+    ReportRun.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+    return;
+}
+
 if (args is ["quick", var name, ..])
 {
     var repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;

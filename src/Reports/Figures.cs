@@ -88,10 +88,14 @@ public sealed class Figures(ReportFiles files)
                 polygon.LineColor = color;
             }
 
-            plot.Add.Markers(values.Select(_ => (double)g).ToArray(), values, MarkerShape.FilledCircle, 6, color);
-            var median = plot.Add.Line(g - 0.3, Statistics.Median(values), g + 0.3, Statistics.Median(values));
-            median.LineColor = color;
-            median.LineWidth = 2;
+            plot.Add.Markers(values.Select(_ => (double)g).ToArray(), values, MarkerShape.FilledCircle, values.Length == 1 ? 9 : 6, color);
+            if (values.Length > 1)
+            {
+                // One run is its point alone: a median bar over a single value would read as a flat violin.
+                var median = plot.Add.Line(g - 0.3, Statistics.Median(values), g + 0.3, Statistics.Median(values));
+                median.LineColor = color;
+                median.LineWidth = 2;
+            }
         }
 
         // Two-line tick labels (optimizer, budget) stay readable for a dozen groups; medians are in the tables.

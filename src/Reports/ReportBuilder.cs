@@ -134,6 +134,7 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null, Inte
             .Select(x => explain(x.Study, x.Trial))
             .OfType<Interactive.DesignExplanation>()
             .ToList();
+        progress?.Report(new ReportProgress("page", 0, 0));
         var data = Interactive.ReportData.Of(
             studies.Select(s => mapped.TryGetValue(s, out var m) ? m : new Interactive.ReportData.MappedStudy(s, null, -1)).ToList(),
             embeddings, options.BestCount, explanations);

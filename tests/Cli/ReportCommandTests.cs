@@ -58,6 +58,22 @@ public sealed partial class ReportCommandTests : IDisposable
         Assert.DoesNotContain("src=\"http", html);
         Assert.Contains("data:image/png;base64,", html);
 
+        // The page's data: every trial, and the best design re-evaluated with the simulator beside the baseline.
+        var start = html.IndexOf("<script type=\"application/json\" id=\"apollo-data\">", StringComparison.Ordinal);
+        var json = html[(html.IndexOf('>', start) + 1)..html.IndexOf("</script>", start, StringComparison.Ordinal)];
+        var data = JsonNode.Parse(json)!;
+        Assert.Equal([150, 150], data["studies"]!.AsArray().Select(s => s!["trial"]!.AsArray().Count));
+        var explanation = Assert.Single(data["explanations"]!.AsArray())!;
+        var best = data["studies"]!.AsArray().Max(s => s!["reward"]!.AsArray().Max(r => r!.GetValue<double>()));
+        Assert.Equal(best, explanation["reward"]!.GetValue<double>(), 5);
+        foreach (var design in new[] { explanation["best"]!, explanation["baseline"]! })
+        {
+            Assert.Equal(["mobilenet_v2", "resnet50"], design["networks"]!.AsArray().Select(n => n!["workload"]!.GetValue<string>()));
+            Assert.Equal(design["area_mm2"]!.GetValue<double>(), design["area"]!.AsArray().Sum(a => a!["mm2"]!.GetValue<double>()), 2);
+            Assert.All(design["layers"]!.AsArray(), l => Assert.Contains(l!["binding"]!.GetValue<string>(), new[] { "compute", "memory stall", "overhead" }));
+        }
+
+        Assert.True(explanation["best"]!["area_mm2"]!.GetValue<double>() <= 6.8);
         Assert.True(File.Exists(Path.Combine(output, "best-reward-violins.svg")));
         Assert.True(File.Exists(Path.Combine(output, "best-so-far.png")));
         var csv = await File.ReadAllLinesAsync(Path.Combine(output, "embedding.csv"));
