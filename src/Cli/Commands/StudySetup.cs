@@ -54,7 +54,7 @@ public sealed class StudySetup(TimeProvider clock)
         var baseline = AcceleratorFiles.LoadAccelerator(config.BaselineFile);
         var workloads = SelectedWorkloads(config);
         checkBeforeBaseline();
-        var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights);
+        var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights, config.Objective);
         return new StudyScoring(template, workloads, objective);
     }
 
@@ -65,6 +65,11 @@ public sealed class StudySetup(TimeProvider clock)
         foreach (var name in config.WorkloadWeights.Keys.Where(k => workloads.All(w => w.Name != k)))
         {
             throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
+        }
+
+        foreach (var (field, name) in config.Objective.NamedWorkloads().Where(n => workloads.All(w => w.Name != n.Workload)))
+        {
+            throw new ConfigException(config.File, null, field, $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
         }
 
         return workloads;
