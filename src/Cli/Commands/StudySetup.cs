@@ -41,7 +41,8 @@ public sealed class StudySetup(TimeProvider clock)
         }
 
         var scoring = Scoring(config, template, CheckOptimizer);
-        return new PreparedStudy(config, new StudyRunner(config, adapter, scoring.Objective, registry, clock), template, scoring.Workloads.Count);
+        var pareto = config.Objective.IsMultiObjective ? new ParetoScoring(config.Objective.Objectives, scoring.Objective.Reward.Baseline, config.WorkloadWeights) : null;
+        return new PreparedStudy(config, new StudyRunner(config, adapter, scoring.Objective, registry, clock) { Pareto = pareto }, template, scoring.Workloads.Count);
     }
 
     /// <summary>The study's space, workloads and objective; evaluates the baseline once.</summary>
