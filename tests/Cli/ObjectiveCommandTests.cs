@@ -112,3 +112,95 @@ public sealed class ObjectiveCommandTests : IDisposable
         Assert.Equal(0, (await CliRunner.Run("search", config, "--resume", "--trials", "24", "--no-report")).ExitCode);
     }
 }
+
+/// <summary>A three-objective study from YAML: stored values and hypervolume, <c>apollo pareto</c>, and the refusal of single-objective commands.</summary>
+public sealed class ParetoCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("apollo-pareto-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Config(string name, string optimizer, string objectives = "objectives: [latency, energy, area]")
+    {
+        var path = Path.Combine(_dir, name + ".yaml");
+        File.WriteAllText(path, $"""
+            study: {name}
+            workloads: [mobilenet_v2, resnet50]
+            area_budget_mm2: 6.8
+            a_priori_constraints: true
+            {objectives}
+            optimizer: {optimizer}
+            trials: 48
+            batch_size: 16
+            seed: 2
+            database: {Path.Combine(_dir, "mo.db")}
+            """);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("nsga2")]
+    [InlineData("p3bo")]
+    [InlineData("random")]
+    public async Task A_three_objective_study_lists_its_front_and_single_objective_commands_refuse_it(string optimizer)
+    {
+        var r = await CliRunner.Run("search", Config(optimizer, optimizer), "--no-report");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var db = Path.Combine(_dir, "mo.db");
+
+        var csv = (await CliRunner.Run("pareto", db, "--study", optimizer, "--format", "csv")).Out.Trim().Split('\n');
+        Assert.StartsWith("trial,latency_ms,energy_mj,area_mm2,reward,proposer,pe_x", csv[0], StringComparison.Ordinal);
+        var rows = csv.Skip(1).Select(l => l.Split(',')).Select(c => (Trial: int.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture), V: c[1..4].Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())).ToList();
+        Assert.NotEmpty(rows);
+
+        // Every listed design is non-dominated among all completed trials (all three minimized), checked by brute force.
+        using (var store = TrialStore.OpenReadOnly(db))
+        {
+            var info = store.FindStudy(optimizer)!;
+            var pareto = store.LoadPareto(info.Id)!;
+            Assert.Equal(["latency", "energy", "area"], pareto.Objectives.Select(o => o.Metric));
+            Assert.Equal(3, pareto.Hypervolumes.Count);
+            Assert.True(pareto.Hypervolume > 0);
+            Assert.True(pareto.Hypervolumes.Zip(pareto.Hypervolumes.Skip(1)).All(p => p.First.Hypervolume <= p.Second.Hypervolume), "the cumulative hypervolume never falls");
+            foreach (var (trial, v) in rows)
+            {
+                Assert.DoesNotContain(pareto.Values.Values, w => w.Zip(v).All(p => p.First <= p.Second) && w.Zip(v).Any(p => p.First < p.Second));
+                Assert.Equal(store.LoadTrials(info.Id)[trial].AreaMm2, v[2]);
+            }
+
+            var dominatedCount = pareto.Values.Count - rows.Count;
+            Assert.True(dominatedCount >= 0);
+        }
+
+        var table = await CliRunner.Run("pareto", db, "--study", optimizer);
+        Assert.Contains("hypervolume", table.Out);
+        Assert.Contains("non-dominated", table.Out);
+        Assert.Contains("hypervolume", (await CliRunner.Run("studies", db)).Out);
+
+        var best = await CliRunner.Run("best", db, "--study", optimizer);
+        Assert.Equal(2, best.ExitCode);
+        Assert.Single(best.Error.Trim().Split('\n'));
+        Assert.Contains("apollo pareto", best.Error);
+    }
+
+    [Fact]
+    public async Task Pareto_refuses_a_single_objective_study_and_resume_refuses_changed_objectives()
+    {
+        var single = Config("single", "random", objectives: "");
+        Assert.Equal(0, (await CliRunner.Run("search", single, "--no-report")).ExitCode);
+        var r = await CliRunner.Run("pareto", Path.Combine(_dir, "mo.db"), "--study", "single");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("apollo best", r.Error);
+
+        var multi = Config("multi", "nsga2");
+        Assert.Equal(0, (await CliRunner.Run("search", multi, "--no-report")).ExitCode);
+        File.WriteAllText(multi, File.ReadAllText(multi).Replace("[latency, energy, area]", "[latency, area]", StringComparison.Ordinal));
+        var resumed = await CliRunner.Run("search", multi, "--resume", "--trials", "64", "--no-report");
+        Assert.Equal(2, resumed.ExitCode);
+        Assert.Contains("objectives", resumed.Error);
+    }
+}
