@@ -125,6 +125,12 @@ public sealed class AskTellCommands(CliStreams streams, ConfigLocator locator, T
                     : throw CliValues.Bad("--config", $"study '{name}' does not exist in {store.Path}; give --config SEARCH.yaml to create it");
                 var config = SearchConfig.Load(file, locator.WorkingDirectory, locator.ConfigsRoot, registry) with { Study = name, Database = store.Path };
                 _ = registry.Parse(config.Optimizer, config.OptimizerOptions);
+                if (config.Objective.IsMultiObjective)
+                {
+                    // The ask/tell log stores no objective vectors or hypervolume; run such a study with 'apollo search'.
+                    throw CliValues.Bad("--config", $"{file} is a multi-objective study (objectives:); ask/tell runs single-objective studies only; run it with 'apollo search'");
+                }
+
                 var template = AcceleratorFiles.LoadSpace(config.SpaceFile);
                 StudyInfo study;
                 if (existing is null)

@@ -21,6 +21,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
     private readonly Option<string?> _workloadSet = new("--workload-set") { Description = "A named workload set from configs/workloads/sets.yaml (default: all)." };
     private readonly Option<string[]> _workloadDir = WorkloadsCommand.DirectoryOption();
     private readonly Option<double?> _budget = new("--budget") { Description = "Area budget in mm²; points above it are infeasible (default: none; with --config, the config's)." };
+    private readonly Option<double?> _powerBudget = new("--power-budget") { Description = "Power budget in W: a point whose average power on a workload exceeds it is infeasible (default: none; with --config, the config's)." };
     private readonly Option<bool> _perLayer = new("--per-layer") { Description = "Show every layer's mapping and cycle breakdown." };
     private readonly Option<string> _format = new("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
     private readonly Option<bool> _batch = new("--batch") { Description = "Read design points as JSON lines from stdin, answer each line as soon as it is evaluated (in input order)." };
@@ -34,7 +35,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
         _format.AcceptOnlyFromAmong("table", "json");
         var command = new Command("evaluate", "Compile and simulate a design point: area, per-workload latency and throughput, reward, or why it is infeasible.")
         {
-            _accelerator, _workloads, _workloadSet, _workloadDir, _budget, _perLayer, _format, _batch, _space, _baseline, _config, _threads,
+            _accelerator, _workloads, _workloadSet, _workloadDir, _budget, _powerBudget, _perLayer, _format, _batch, _space, _baseline, _config, _threads,
         };
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Run(result, cancellation)));
         return command;
@@ -102,7 +103,8 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
         var workloads = EvaluationSetup.SelectWorkloads(catalog, result.GetValue(_workloads), result.GetValue(_workloadSet));
         accelerator = batch ? null : LoadAccelerator(result);
         var technology = Technology.Load(accelerator?.TechnologyFile ?? space.TechnologyFile);
-        return new Scoring(space, EvaluationSetup.CreateObjective(technology, workloads, baseline, budget), budget, null);
+        var settings = ObjectiveSettings.Default.WithPowerBudget(ObjectiveSettings.CheckPowerBudget(result.GetValue(_powerBudget)));
+        return new Scoring(space, EvaluationSetup.CreateObjective(technology, workloads, baseline, budget, null, settings), budget, null);
     }
 
     private AcceleratorDefinition LoadAccelerator(ParseResult result) =>
@@ -126,7 +128,8 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
 
         var registry = OptimizerRegistry.Default;
         var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
-            .With(null, null, null, budget, null, locator.WorkingDirectory, registry);
+            .With(null, null, null, budget, null, locator.WorkingDirectory, registry)
+            .WithPowerBudget(result.GetValue(_powerBudget));
         if (config.Evaluator is not null)
         {
             // The built-in model's reward would not be the one the study stores.

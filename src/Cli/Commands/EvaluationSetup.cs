@@ -35,7 +35,8 @@ public static class EvaluationSetup
     }
 
     /// <summary>The objective over <paramref name="workloads"/>; an infeasible baseline is a config error naming its file.</summary>
-    public static DesignObjective CreateObjective(Technology technology, IReadOnlyList<Workload> workloads, AcceleratorDefinition baseline, double? budget, IReadOnlyDictionary<string, double>? weights = null)
+    public static DesignObjective CreateObjective(Technology technology, IReadOnlyList<Workload> workloads, AcceleratorDefinition baseline, double? budget, IReadOnlyDictionary<string, double>? weights = null,
+        ObjectiveSettings? settings = null)
     {
         if (budget is <= 0)
         {
@@ -44,7 +45,8 @@ public static class EvaluationSetup
 
         try
         {
-            return new DesignObjective(new DesignEvaluator(technology, workloads), baseline.Config, budget, weights);
+            var objective = settings ?? ObjectiveSettings.Default;
+            return new DesignObjective(new DesignEvaluator(technology, workloads), baseline.Config, budget, weights, objective.Objective, objective.Constraints);
         }
         catch (InvalidOperationException e)
         {

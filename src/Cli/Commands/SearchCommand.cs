@@ -16,6 +16,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
     private readonly Option<int?> _trials = new("--trials") { Description = "Override the number of trials." };
     private readonly Option<int?> _seed = new("--seed") { Description = "Override the random seed." };
     private readonly Option<double?> _budget = new("--budget") { Description = "Override the area budget in mm²." };
+    private readonly Option<double?> _powerBudget = new("--power-budget") { Description = "Override the power budget in W (constraints.power_w): a point whose average power on a workload exceeds it is infeasible." };
     private readonly Option<string?> _db = new("--db") { Description = "Override the SQLite database path." };
     private readonly Option<string?> _study = new("--study") { Description = "Override the study name (e.g. several studies of one config in one database)." };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the study stored in the database instead of refusing to touch it." };
@@ -26,7 +27,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         _optimizer.CompletionSources.Add(OptimizerRegistry.Default.Names.ToArray());
         var command = new Command("search", "Run a design-space search study and log every trial to SQLite.")
         {
-            _config, _optimizer, _trials, _seed, _budget, _db, _study, _resume, _noReport,
+            _config, _optimizer, _trials, _seed, _budget, _powerBudget, _db, _study, _resume, _noReport,
         };
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Task.FromResult(Run(result, cancellation))));
         return command;
@@ -40,7 +41,8 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         var registry = OptimizerRegistry.Default;
         var path = result.GetValue(_config) is { } c ? locator.UserPath(c) : locator.Config("searches", "quickstart.yaml");
         var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
-            .With(result.GetValue(_optimizer), trials, result.GetValue(_seed), budget, result.GetValue(_db), locator.WorkingDirectory, registry);
+            .With(result.GetValue(_optimizer), trials, result.GetValue(_seed), budget, result.GetValue(_db), locator.WorkingDirectory, registry)
+            .WithPowerBudget(result.GetValue(_powerBudget));
         config = study is null ? config : config with { Study = study };
 
         // Everything that can be wrong with the config is found before the database is touched.

@@ -20,6 +20,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
         yield return Studies();
         yield return Trials();
         yield return Best();
+        yield return new ParetoCommand(streams, locator).Build();
     }
 
     private Command Studies()
@@ -31,21 +32,32 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
         {
             using var store = Open(result.GetValue(db)!);
             var studies = store.ListStudies();
+            var hypervolumes = studies.Select(s => store.LoadPareto(s.Study.Id)?.Hypervolume).ToList();
             switch (result.GetValue(format))
             {
                 case OutputFormats.Json or OutputFormats.Csv:
-                    OutputFormats.WriteRows(streams.Out, result.GetValue(format) == OutputFormats.Csv, StudyColumns, studies.Select(StudyCells));
+                    OutputFormats.WriteRows(streams.Out, result.GetValue(format) == OutputFormats.Csv, StudyColumns, studies.Select((s, i) => StudyCells(s, hypervolumes[i])));
                     break;
                 default:
                     var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
                         .AddColumn(new TableColumn("area budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
                         .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
-                    foreach (var s in studies)
+                    var anyPareto = hypervolumes.Any(h => h is not null); // the column only when it has a value, so single-objective tables stay as they were
+                    if (anyPareto)
+                    {
+                        table.AddColumn(new TableColumn("hypervolume").RightAligned());
+                    }
+
+                    foreach (var (s, hv) in studies.Zip(hypervolumes))
                     {
                         var d = s.Study.Definition;
-                        table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
+                        string[] cells =
+                        [
+                            Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
                             $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
-                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture), .. anyPareto ? [hv is { } h ? StoreViews.F(h, "F4") : "-"] : Array.Empty<string>(),
+                        ];
+                        table.AddRow(cells);
                     }
 
                     streams.CreateConsole().Write(table);
@@ -57,12 +69,13 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
 
     /// <summary>The columns of <c>studies --format csv</c>, and the keys of its JSON lines.</summary>
     private static readonly string[] StudyColumns =
-        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created"];
+        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created", "hypervolume"];
 
-    private static IReadOnlyList<object?> StudyCells(StudySummary s)
+    // hypervolume: a multi-objective study's after its last batch; null for a single-objective one.
+    private static IReadOnlyList<object?> StudyCells(StudySummary s, double? hypervolume)
     {
         var d = s.Study.Definition;
-        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture)];
+        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture), hypervolume];
     }
 
     private Command Trials()
@@ -119,6 +132,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
             using var store = Open(result.GetValue(db)!);
             var info = SelectStudy(store, result.GetValue(study));
             var name = info.Definition.Name;
+            ParetoCommand.RefuseMultiObjective(store, info, "best");
             var best = store.BestTrial(info.Id);
             switch (result.GetValue(format))
             {
@@ -221,13 +235,13 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
         };
     }
 
-    private static Argument<string> DatabaseArgument() => new("database") { Description = "SQLite database written by apollo search." };
+    internal static Argument<string> DatabaseArgument() => new("database") { Description = "SQLite database written by apollo search." };
 
-    private static Option<string?> StudyOption() => new("--study") { Description = "Study name (default: the only study in the database)." };
+    internal static Option<string?> StudyOption() => new("--study") { Description = "Study name (default: the only study in the database)." };
 
     private TrialStore Open(string path) => TrialStore.OpenReadOnly(locator.UserPath(path));
 
-    private static StudyInfo SelectStudy(TrialStore store, string? name)
+    internal static StudyInfo SelectStudy(TrialStore store, string? name)
     {
         if (name is not null)
         {

@@ -41,7 +41,8 @@ public sealed class StudySetup(TimeProvider clock)
         }
 
         var scoring = Scoring(config, template, CheckOptimizer);
-        return new PreparedStudy(config, new StudyRunner(config, adapter, scoring.Objective, registry, clock), template, scoring.Workloads.Count);
+        var pareto = config.Objective.IsMultiObjective ? new ParetoScoring(config.Objective.Objectives, scoring.Objective.Reward.Baseline, config.WorkloadWeights) : null;
+        return new PreparedStudy(config, new StudyRunner(config, adapter, scoring.Objective, registry, clock) { Pareto = pareto }, template, scoring.Workloads.Count);
     }
 
     /// <summary>The study's space, workloads and objective; evaluates the baseline once.</summary>
@@ -54,7 +55,7 @@ public sealed class StudySetup(TimeProvider clock)
         var baseline = AcceleratorFiles.LoadAccelerator(config.BaselineFile);
         var workloads = SelectedWorkloads(config);
         checkBeforeBaseline();
-        var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights);
+        var objective = EvaluationSetup.CreateObjective(Technology.Load(template.TechnologyFile), workloads, baseline, config.AreaBudgetMm2, config.WorkloadWeights, config.Objective);
         return new StudyScoring(template, workloads, objective);
     }
 
@@ -65,6 +66,11 @@ public sealed class StudySetup(TimeProvider clock)
         foreach (var name in config.WorkloadWeights.Keys.Where(k => workloads.All(w => w.Name != k)))
         {
             throw new ConfigException(config.File, null, $"workload_weights.{name}", $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
+        }
+
+        foreach (var (field, name) in config.Objective.NamedWorkloads().Where(n => workloads.All(w => w.Name != n.Workload)))
+        {
+            throw new ConfigException(config.File, null, field, $"not one of the selected workloads: {string.Join(", ", workloads.Select(w => w.Name))}");
         }
 
         return workloads;

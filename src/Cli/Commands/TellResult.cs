@@ -121,7 +121,7 @@ public static class TellResult
             var energy = Number(item, "energy_j", bad, F) ?? (Number(item, "energy_mj", bad, F) is { } mj ? mj / 1e3 : null);
             return (Workload: w, Throughput: throughput, Latency: latency, Energy: energy, Power: Number(item, "power_w", bad, F));
         }).ToList();
-        var speedups = reward.Speedups(area, rows.Select(x => (x.Workload, x.Throughput)).ToList());
+        var speedups = reward.Speedups(area, rows.Select(x => new WorkloadMeasure(x.Workload, x.Throughput, x.Latency, x.Energy, x.Power)).ToList());
         var metrics = rows.Select((x, i) => new WorkloadMetric(x.Workload, x.Latency, x.Throughput, speedups[i].Speedup, x.Energy, x.Power)).ToList();
         return new TrialOutcome.Completed(RewardFunction.Reward(speedups), area, metrics);
     }

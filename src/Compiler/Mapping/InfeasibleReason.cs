@@ -10,6 +10,9 @@ public enum InfeasibilityStage
 
     /// <summary>The mapping compiler found no mapping of a layer that fits every memory level.</summary>
     Compile,
+
+    /// <summary>The point compiled and ran, but a study's budget on power, latency or energy is exceeded.</summary>
+    Constraint,
 }
 
 /// <summary>What ran out: the area budget or one memory level of the template. Stored as <see cref="InfeasibilityText"/>.</summary>
@@ -21,6 +24,15 @@ public enum InfeasibilityLevel
     CoreMemory,
     PeMemory,
     InstructionMemory,
+
+    /// <summary>A workload's average power is over the study's power budget (W).</summary>
+    PowerBudget,
+
+    /// <summary>A workload's latency is over its latency budget (ms).</summary>
+    LatencyBudget,
+
+    /// <summary>A workload's energy per inference is over its energy budget (mJ).</summary>
+    EnergyBudget,
 }
 
 /// <summary>
@@ -39,6 +51,7 @@ public static class InfeasibilityText
     {
         InfeasibilityStage.Area => "area",
         InfeasibilityStage.Compile => "compile",
+        InfeasibilityStage.Constraint => "constraint",
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown infeasibility stage."),
     };
 
@@ -50,6 +63,9 @@ public static class InfeasibilityText
         InfeasibilityLevel.CoreMemory => "core_memory",
         InfeasibilityLevel.PeMemory => "pe_memory",
         InfeasibilityLevel.InstructionMemory => "instruction_memory",
+        InfeasibilityLevel.PowerBudget => "power_budget",
+        InfeasibilityLevel.LatencyBudget => "latency_budget",
+        InfeasibilityLevel.EnergyBudget => "energy_budget",
         _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown infeasibility level."),
     };
 
@@ -141,6 +157,8 @@ public sealed record InfeasibleReason
     public string Message => Stage switch
     {
         InfeasibilityStage.Area => string.Create(CultureInfo.InvariantCulture, $"area {Needed:F3} {Unit} exceeds the budget of {Available:F3} {Unit}"),
+        InfeasibilityStage.Constraint => string.Create(CultureInfo.InvariantCulture,
+            $"{Where()}{Level.Text()[..Level.Text().IndexOf('_', StringComparison.Ordinal)]} {Needed:F3} {Unit} exceeds the budget of {Available:F3} {Unit}"),
         _ => string.Create(CultureInfo.InvariantCulture,
             $"{Where()}{Detail ?? "the smallest mapping"} needs {Needed:N0} {Unit}, {Level.Text()} holds {Available:N0} {Unit}"),
     };

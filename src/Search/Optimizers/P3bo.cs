@@ -97,6 +97,9 @@ public sealed record P3boOptions(
 /// <c>adaptive</c> (A-P3BO), every <c>adapt_every</c> rounds the lowest-credit member is replaced by
 /// a copy of the highest-credit member with log-normally perturbed hyperparameters, warm-started
 /// on the full history, starting at the mean credit. Proposers are "p3bo/&lt;member id&gt;".
+/// In a multi-objective study (observations with <see cref="Observation.Objectives"/>) the improvement is that of
+/// the dominated hypervolume instead of the best reward (Angermueller et al. credit by the population's
+/// improvement; the hypervolume is the multi-objective measure of it).
 /// </para>
 /// </summary>
 public sealed class P3bo : IOptimizer
@@ -109,6 +112,7 @@ public sealed class P3bo : IOptimizer
     private readonly Dictionary<DesignPoint, Member> _proposedBy = [];
     private readonly Dictionary<string, int> _nextOrdinal = new(StringComparer.Ordinal);
     private readonly OptimizerRegistry _registry;
+    private List<IReadOnlyList<double>> _front = [];
     private int _rounds;
 
     /// <summary>Builds the ensemble; each member is made by its entry in <paramref name="registry"/> (default <see cref="OptimizerRegistry.EnsembleMembers"/>).</summary>
@@ -207,21 +211,19 @@ public sealed class P3bo : IOptimizer
             m.Optimizer.Observe(added);
         }
 
-        var roundBest = new double[_members.Count];
+        var proposals = _members.Select(_ => new List<Observation>()).ToArray();
         foreach (var o in added)
         {
             if (_proposedBy.Remove(o.Point, out var member) && _members.IndexOf(member) is var index and >= 0)
             {
-                roundBest[index] = Math.Max(roundBest[index], o.Reward);
+                proposals[index].Add(o);
             }
         }
 
+        var gains = added.Any(o => o.Objectives is not null) ? HypervolumeGains(proposals, added) : RewardGains(proposals, bestBefore);
         for (var i = 0; i < _members.Count; i++)
         {
-            var gain = bestBefore > 0
-                ? Math.Clamp((roundBest[i] - bestBefore) / bestBefore, 0, 1)
-                : roundBest[i] > 0 ? 1 : 0;
-            _members[i].Credit = _options.Decay * _members[i].Credit + gain;
+            _members[i].Credit = _options.Decay * _members[i].Credit + gains[i];
         }
 
         _rounds++;
@@ -229,6 +231,34 @@ public sealed class P3bo : IOptimizer
         {
             Adapt();
         }
+    }
+
+    /// <summary>Single objective: each member's relative improvement of the best reward, clipped to [0, 1]; the first feasible point counts 1.</summary>
+    private static double[] RewardGains(IReadOnlyList<List<Observation>> proposals, double bestBefore) =>
+        proposals.Select(own =>
+        {
+            var roundBest = own.Aggregate(0.0, (best, o) => Math.Max(best, o.Reward));
+            return bestBefore > 0 ? Math.Clamp((roundBest - bestBefore) / bestBefore, 0, 1) : roundBest > 0 ? 1 : 0;
+        }).ToArray();
+
+    /// <summary>
+    /// Multi-objective: each member's relative improvement of the dominated hypervolume of every feasible point so
+    /// far (its own proposals of the round added to the front before the round), clipped to [0, 1]; the first volume
+    /// counts 1. The reference is the origin: the study passes objectives shifted so (<see cref="Observation.Objectives"/>).
+    /// </summary>
+    private double[] HypervolumeGains(IReadOnlyList<List<Observation>> proposals, IReadOnlyList<Observation> added)
+    {
+        var dimensions = added.First(o => o.Objectives is not null).Objectives!.Count;
+        var origin = new double[dimensions];
+        var before = MultiObjective.Hypervolume.Of(_front, origin);
+        var gains = proposals.Select(own =>
+        {
+            var after = MultiObjective.Hypervolume.Of(_front.Concat(own.Where(o => o.Objectives is not null).Select(o => o.Objectives!)).ToList(), origin);
+            return before > 0 ? Math.Clamp((after - before) / before, 0, 1) : after > 0 ? 1 : 0;
+        }).ToArray();
+        var all = _front.Concat(added.Where(o => o.Objectives is not null).Select(o => o.Objectives!)).ToList();
+        _front = MultiObjective.Pareto.NonDominated(all).Select(i => all[i]).ToList();
+        return gains;
     }
 
     private void Adapt()

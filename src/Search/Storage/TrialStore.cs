@@ -206,7 +206,10 @@ public sealed partial class TrialStore : IDisposable
     /// <exception cref="StoreException">The study does not exist, the numbering is not dense, a parameter value or the
     /// evaluation time is NaN or infinite, a parameter name repeats within a trial, or SQLite failed; nothing was
     /// written. (The outcome checked its own values when it was constructed.)</exception>
-    public void AppendBatch(long studyId, IReadOnlyList<TrialRecord> trials)
+    /// <param name="studyId">The study.</param>
+    /// <param name="trials">The batch, densely numbered.</param>
+    /// <param name="pareto">A multi-objective study's objective values and hypervolume for the batch (in the same transaction); null otherwise.</param>
+    public void AppendBatch(long studyId, IReadOnlyList<TrialRecord> trials, ParetoBatch? pareto = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
         ThrowIfNotWritable();
@@ -247,6 +250,11 @@ public sealed partial class TrialStore : IDisposable
             foreach (var trial in trials)
             {
                 _inserter.Insert(studyId, trial);
+            }
+
+            if (pareto is not null)
+            {
+                InsertPareto(studyId, trials[0].Batch, pareto, transaction);
             }
 
             return 0;

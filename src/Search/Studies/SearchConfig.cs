@@ -1,6 +1,7 @@
 using System.Globalization;
 using Apollo.Compiler.Workloads;
 using Apollo.Configuration;
+using Apollo.Search.Objective;
 using Apollo.Search.Optimizers;
 
 namespace Apollo.Search.Studies;
@@ -57,6 +58,15 @@ public sealed record SearchConfig(
     public IReadOnlyList<string> WorkloadSearchPath =>
         new[] { WorkloadDirectory }.Concat(MoreWorkloadDirectories).Concat(ShippedWorkloadDirectory is { } s ? [s] : []).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// What the study optimizes: <c>objective</c>, <c>constraints</c> and <c>objectives</c> (docs/search-config.md);
+    /// the default is the Apollo study's throughput per area with the area budget only.
+    /// </summary>
+    public ObjectiveSettings Objective { get; init; } = ObjectiveSettings.Default;
+
+    /// <summary>Applies <c>--power-budget</c> (W; null: unchanged).</summary>
+    public SearchConfig WithPowerBudget(double? watts) => this with { Objective = Objective.WithPowerBudget(ObjectiveSettings.CheckPowerBudget(watts)) };
+
     /// <summary>Largest trial budget (and <c>stop.no_improvement_trials</c>): 10,000,000.</summary>
     public const int MaxTrials = 10_000_000;
 
@@ -82,7 +92,7 @@ public sealed record SearchConfig(
     public const double MinWeight = 1e-6, MaxWeight = 1e6;
 
     public static readonly string[] Fields =
-        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "a_priori_constraints", "evaluator"];
+        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "a_priori_constraints", "evaluator", .. ObjectiveSettings.Fields];
 
     /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
     public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
@@ -206,7 +216,21 @@ public sealed record SearchConfig(
             MoreWorkloadDirectories = workloadDirectories.Skip(1).ToList(),
             ShippedWorkloadDirectory = Path.GetFullPath(Path.Combine(defaultConfigs, "workloads")),
             Evaluator = root.TryGet("evaluator") is { } evaluator ? EvaluatorSettings.Parse(evaluator, workingDirectory) : null,
+            Objective = ParseObjective(root),
         };
+    }
+
+    /// <summary>The objective block; an external evaluator scores throughput per area only (docs/evaluators.md).</summary>
+    private static ObjectiveSettings ParseObjective(YamlNode root)
+    {
+        var objective = ObjectiveSettings.Parse(root);
+        if (root.Has("evaluator") && !objective.IsDefault)
+        {
+            var key = ObjectiveSettings.Fields.First(root.Has);
+            throw root.Get(key).Error("a study scored by an external evaluator has the default objective (throughput_per_area) and only the area budget; drop this field or the evaluator");
+        }
+
+        return objective;
     }
 
     /// <summary><c>workload_dir</c>: one folder or a list of folders, each resolved against the config's folder and checked.</summary>
@@ -308,6 +332,8 @@ public sealed record SearchConfig(
         {
             lines.Add($"workload_weights: {{{string.Join(", ", WorkloadWeights.Select(kv => $"{Q(kv.Key)}: {kv.Value.ToString("R", inv)}"))}}}");
         }
+
+        lines.AddRange(Objective.SnapshotLines()); // compared on resume: part of the study's identity
 
         if (Evaluator is not null)
         {

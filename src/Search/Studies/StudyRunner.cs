@@ -30,6 +30,9 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
     {
     }
 
+    /// <summary>A multi-objective study's objective vector (<c>objectives:</c>); null for a single-objective study.</summary>
+    public ParetoScoring? Pareto { get; init; }
+
     public StudyOutcome Run(bool resume, IProgress<StudyState>? progress, CancellationToken cancellation)
     {
         var directory = Path.GetDirectoryName(config.Database);
@@ -60,6 +63,10 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         else
         {
             study = store.CreateStudy(new StudyDefinition(config.Study, config.Optimizer, config.Seed, config.AreaBudgetMm2, config.Trials, config.BatchSize, config.Snapshot()));
+            if (Pareto is not null)
+            {
+                store.SetObjectives(study.Id, Pareto.Stored);
+            }
         }
 
         // With a-priori constraints the optimizer sees a space that refuses over-budget points, so it never
@@ -67,7 +74,8 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         var space = config.APrioriConstraints && passesAPriori is not null ? adapter.Space.WithConstraint(p => passesAPriori(adapter.ToConfig(p))) : adapter.Space;
         var optimizer = registry.Create(config.Optimizer, space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
         var tracker = new BestTracker();
-        Replay(config.File, optimizer, stored, tracker);
+        var front = new ParetoFront();
+        Replay(config.File, optimizer, stored, tracker, front);
 
         var rules = StopRules.For(config.Stop, clock);
         var started = clock.GetTimestamp();
@@ -94,8 +102,9 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
             }
 
             var records = evaluator.EvaluateBatch(trials, batch, suggestions, clock, cancellation);
-            store.AppendBatch(study.Id, records);
-            optimizer.Observe(records.Select(Observe).ToList());
+            var observations = records.Select(Observe).ToList();
+            store.AppendBatch(study.Id, records, ParetoBatchOf(records, observations, front));
+            optimizer.Observe(observations);
             foreach (var r in records)
             {
                 tracker.Add(r);
@@ -110,9 +119,25 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         return new StudyOutcome(study, State(), reason, store.BestTrial(study.Id), stored.Count);
     }
 
-    private Observation Observe(TrialRecord record) => adapter.Observe(record);
+    private Observation Observe(TrialRecord record) =>
+        Pareto is not null && record.Outcome is TrialOutcome.Completed c
+            ? adapter.Observe(record) with { Objectives = Pareto.Vector(Pareto.Values(c)) }
+            : adapter.Observe(record);
 
-    private void Replay(string file, IOptimizer optimizer, IReadOnlyList<TrialRecord> stored, BestTracker tracker)
+    /// <summary>A multi-objective batch's values and the hypervolume of every completed trial so far (after adding the batch to <paramref name="front"/>); null otherwise.</summary>
+    private ParetoBatch? ParetoBatchOf(IReadOnlyList<TrialRecord> records, IReadOnlyList<Observation> observations, ParetoFront front)
+    {
+        if (Pareto is null)
+        {
+            return null;
+        }
+
+        front.Add(observations);
+        var values = records.Where(r => r.Outcome is TrialOutcome.Completed).Select(r => (r.Number, Pareto.Values((TrialOutcome.Completed)r.Outcome))).ToList();
+        return new ParetoBatch(values, front.Hypervolume);
+    }
+
+    private void Replay(string file, IOptimizer optimizer, IReadOnlyList<TrialRecord> stored, BestTracker tracker, ParetoFront front)
     {
         foreach (var group in stored.GroupBy(t => t.Batch))
         {
@@ -128,11 +153,34 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
                 }
             }
 
-            optimizer.Observe(records.Select(Observe).ToList());
+            var observations = records.Select(Observe).ToList();
+            optimizer.Observe(observations);
+            front.Add(observations);
             foreach (var r in records)
             {
                 tracker.Add(r);
             }
+        }
+    }
+
+    /// <summary>The non-dominated observed vectors (reference at the origin) and their hypervolume.</summary>
+    private sealed class ParetoFront
+    {
+        private List<IReadOnlyList<double>> _points = [];
+
+        public double Hypervolume { get; private set; }
+
+        public void Add(IEnumerable<Observation> observations)
+        {
+            var added = observations.Where(o => o.Objectives is not null).Select(o => o.Objectives!).ToList();
+            if (added.Count == 0)
+            {
+                return;
+            }
+
+            var all = _points.Concat(added).ToList();
+            _points = Apollo.Search.MultiObjective.Pareto.NonDominated(all).Select(i => all[i]).ToList();
+            Hypervolume = Apollo.Search.MultiObjective.Hypervolume.Of(_points, new double[_points[0].Count]);
         }
     }
 

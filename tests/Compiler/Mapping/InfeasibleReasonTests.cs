@@ -53,9 +53,9 @@ public sealed class InfeasibleReasonTests
     [Fact]
     public void Texts_are_the_stable_snake_case_names_and_parse_back()
     {
-        Assert.Equal(["area", "compile"], Enum.GetValues<InfeasibilityStage>().Select(s => s.Text()));
+        Assert.Equal(["area", "compile", "constraint"], Enum.GetValues<InfeasibilityStage>().Select(s => s.Text()));
         Assert.Equal(
-            ["area_budget", "parameter_memory", "activation_memory", "core_memory", "pe_memory", "instruction_memory"],
+            ["area_budget", "parameter_memory", "activation_memory", "core_memory", "pe_memory", "instruction_memory", "power_budget", "latency_budget", "energy_budget"],
             Enum.GetValues<InfeasibilityLevel>().Select(l => l.Text()));
         foreach (var level in Enum.GetValues<InfeasibilityLevel>())
         {

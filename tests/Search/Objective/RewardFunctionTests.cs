@@ -121,3 +121,38 @@ public sealed class RewardFunctionTests
             workloads.Select(w => new WorkloadPerformance(w.Workload, false, 1000, 1 / w.Throughput, w.Throughput, 0, 0.5, [], NoEnergy)).ToList(),
             Infeasible: null);
 }
+
+/// <summary>Each objective's per-workload ratio, derived by hand from synthetic measures (DESIGN §6).</summary>
+public sealed class ObjectiveKindTests
+{
+    // Baseline on "a": 10 ms, 4 mJ (so 0.4 W); design: 5 ms, 8 mJ (1.6 W); both 10 mm².
+    private static readonly Apollo.Compiler.Evaluation.DesignEvaluation Baseline = Evaluation(0.010, 0.004);
+
+    [Theory]
+    [InlineData(ObjectiveKind.Latency, 2.0)]            // 10 / 5
+    [InlineData(ObjectiveKind.Energy, 0.5)]             // 4 / 8
+    [InlineData(ObjectiveKind.ThroughputPerWatt, 0.5)]  // (200/1.6) / (100/0.4) = 125 / 250
+    [InlineData(ObjectiveKind.Edp, 1.0)]                // (4·10) / (8·5)
+    [InlineData(ObjectiveKind.ThroughputPerArea, 2.0)]  // same area, twice the throughput
+    public void The_ratio_to_the_baseline_is_the_objectives_and_the_baseline_scores_one(ObjectiveKind kind, double expected)
+    {
+        var reward = new RewardFunction(Baseline, null, kind);
+        Assert.Equal(1.0, reward.Reward(Baseline));
+        Assert.Equal(expected, reward.Reward(Evaluation(0.005, 0.008)), 12);
+    }
+
+    [Fact]
+    public void A_told_result_without_energy_cannot_be_scored_by_an_energy_objective()
+    {
+        var reward = new RewardFunction(Baseline, null, ObjectiveKind.Energy);
+        var e = Assert.Throws<ArgumentException>(() => reward.Speedups(10, [new WorkloadMeasure("a", 200, 0.005, null, null)]));
+        Assert.Contains("energy_j", e.Message, StringComparison.Ordinal);
+    }
+
+    private static Apollo.Compiler.Evaluation.DesignEvaluation Evaluation(double latency, double joules) =>
+        new(
+            new AcceleratorConfig(1, 1, 1, 1, 1024, 1024, 64, 1024, 1024, 1),
+            new AreaBreakdown([new AreaComponent("chip", 10)]),
+            [new Apollo.Compiler.Evaluation.WorkloadPerformance("a", false, 1000, latency, 1 / latency, 0, 0.5, [], new WorkloadEnergy(new EnergyBreakdown(joules, 0, 0, 0, 0, 0, 0, 0), []))],
+            Infeasible: null);
+}
