@@ -39,13 +39,13 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                 default:
                     var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
                         .AddColumn(new TableColumn("area budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
-                        .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
+                        .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created").AddColumn("sources");
                     foreach (var s in studies)
                     {
                         var d = s.Study.Definition;
                         table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
                             $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
-                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(Sources(d)));
                     }
 
                     streams.CreateConsole().Write(table);
@@ -57,12 +57,15 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
 
     /// <summary>The columns of <c>studies --format csv</c>, and the keys of its JSON lines.</summary>
     private static readonly string[] StudyColumns =
-        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created"];
+        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created", "sources"];
+
+    /// <summary>The study's transfer sources (<c>study@database</c>, "; "-separated), empty for a cold start.</summary>
+    private static string Sources(StudyDefinition d) => string.Join("; ", Apollo.Search.Studies.SearchConfig.TransferSourcesOf(d.ConfigSnapshot));
 
     private static IReadOnlyList<object?> StudyCells(StudySummary s)
     {
         var d = s.Study.Definition;
-        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture)];
+        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture), Sources(d)];
     }
 
     private Command Trials()

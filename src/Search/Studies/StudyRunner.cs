@@ -30,6 +30,12 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
     {
     }
 
+    /// <summary>
+    /// The re-judged prior studies (<see cref="PriorStudyLoader"/>) the optimizer is primed with before anything else,
+    /// when it is <see cref="ITransferable"/>; others run cold. The config's <see cref="SearchConfig.Transfer"/> must carry their digests.
+    /// </summary>
+    public IReadOnlyList<PriorStudy> Priors { get; init; } = [];
+
     public StudyOutcome Run(bool resume, IProgress<StudyState>? progress, CancellationToken cancellation)
     {
         var directory = Path.GetDirectoryName(config.Database);
@@ -66,6 +72,11 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         // spends a trial on them; the trials it does propose are scored exactly as without.
         var space = config.APrioriConstraints && passesAPriori is not null ? adapter.Space.WithConstraint(p => passesAPriori(adapter.ToConfig(p))) : adapter.Space;
         var optimizer = registry.Create(config.Optimizer, space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
+        if (Priors.Count > 0 && optimizer is ITransferable transferable)
+        {
+            transferable.Prime(Priors); // before the replay, exactly as in the first run
+        }
+
         var tracker = new BestTracker();
         Replay(config.File, optimizer, stored, tracker);
 
