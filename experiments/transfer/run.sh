@@ -17,24 +17,23 @@ run() { # config db study [args...]
   if [[ -f "$db" ]] && ./apollo studies "$db" --format csv | grep -q "^$study,.*,1000,1000,"; then
     return
   fi
-  rm -f "$db"
+  rm -f "$db" "$db-wal" "$db-shm" "$db".*.lock "$db".*.lock.owner # an unfinished run starts over
   nice -n 10 ./apollo search "$config" --db "$db" --study "$study" --no-report "$@" >/dev/null
   echo "done: $study" >&2
 }
 run "$here/source.yaml" "$out/source.db" transfer-source
 run "$here/unrelated.yaml" "$out/unrelated.db" transfer-unrelated
-target() { # optimizer seeds budgets...
-  local optimizer="$1" seeds="$2"
-  shift 2
-  for budget in "$@"; do
-    for seed in $(seq 0 $((seeds - 1))); do
-      for mode in cold warm; do
-        local name="$mode-$optimizer-$budget-s$seed"
-        local extra=()
-        [[ "$mode" == warm ]] && extra=(--transfer-from "$out/source.db")
-        run "$here/target.yaml" "$out/$name.db" "$name" --optimizer "$optimizer" --budget "$budget" --seed "$seed" "${extra[@]}"
-      done
-    done
+run_one() { # optimizer budget seed: the cold and the warm run
+  for mode in cold warm; do
+    local name="$mode-$1-$2-s$3"
+    local extra=()
+    [[ "$mode" == warm ]] && extra=(--transfer-from "$out/source.db")
+    run "$here/target.yaml" "$out/$name.db" "$name" --optimizer "$1" --budget "$2" --seed "$3" "${extra[@]}"
+  done
+}
+target() { # optimizer seeds budget
+  for seed in $(seq 0 $(($2 - 1))); do
+    run_one "$1" "$3" "$seed"
   done
 }
 negative() { # optimizer seeds
@@ -42,11 +41,15 @@ negative() { # optimizer seeds
     run "$here/target.yaml" "$out/unrelated-$1-5.8-s$seed.db" "unrelated-$1-5.8-s$seed" --optimizer "$1" --budget 5.8 --seed "$seed" --transfer-from "$out/unrelated.db"
   done
 }
-# Cheapest first, so that an interrupted run still leaves complete rows.
-target evolution "$evo_seeds" 5.8 4.8
+# Cheapest first and seed by seed, so that an interrupted run still leaves comparable rows.
+target evolution "$evo_seeds" 5.8
+for seed in $(seq 0 $((gp_seeds - 1))); do
+  for optimizer in p3bo gp-ei; do
+    run_one "$optimizer" 5.8 "$seed"
+  done
+done
+target evolution "$evo_seeds" 4.8
 negative evolution "$evo_seeds"
-target p3bo "$gp_seeds" 5.8
-target gp-ei "$gp_seeds" 5.8
 negative p3bo "$gp_seeds"
 negative gp-ei "$gp_seeds"
 target p3bo "$gp_seeds" 4.8
