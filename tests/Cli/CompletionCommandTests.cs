@@ -27,7 +27,7 @@ public sealed class CompletionCommandTests : TestWithTempFolder
     {
         var answers = await Complete(
             "apollo se",
-            "apollo search --tr",
+            "apollo search --tri",
             "apollo search x.yaml --optimizer gp",
             "apollo sweep status f.yaml --format c",
             "apollo best db --format y",

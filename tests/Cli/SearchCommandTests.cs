@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Apollo.Cli.Tests;
 
-public sealed class SearchCommandTests : IDisposable
+public sealed partial class SearchCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("apollo-search-").FullName;
 

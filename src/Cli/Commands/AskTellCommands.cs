@@ -124,6 +124,12 @@ public sealed class AskTellCommands(CliStreams streams, ConfigLocator locator, T
                     : existing is not null ? CreatedFrom(existing)
                     : throw CliValues.Bad("--config", $"study '{name}' does not exist in {store.Path}; give --config SEARCH.yaml to create it");
                 var config = SearchConfig.Load(file, locator.WorkingDirectory, locator.ConfigsRoot, registry) with { Study = name, Database = store.Path };
+                if (config.Transfer.Count > 0)
+                {
+                    // Priors would have to be re-read and primed on every ask; not supported (docs/cli.md).
+                    throw new ConfigException(file, null, "transfer", "ask/tell studies do not support transfer yet; run the study with 'apollo search', or remove 'transfer'");
+                }
+
                 _ = registry.Parse(config.Optimizer, config.OptimizerOptions);
                 if (config.Objective.IsMultiObjective)
                 {

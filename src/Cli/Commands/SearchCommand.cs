@@ -20,6 +20,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
     private readonly Option<string?> _db = new("--db") { Description = "Override the SQLite database path." };
     private readonly Option<string?> _study = new("--study") { Description = "Override the study name (e.g. several studies of one config in one database)." };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the study stored in the database instead of refusing to touch it." };
+    private readonly Option<string[]> _transferFrom = new("--transfer-from") { Description = "Warm-start from a prior study DB[:STUDY] (repeatable; after the config's transfer list; STUDY may be left out when the database holds one).", AllowMultipleArgumentsPerToken = false };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the HTML report (t-SNE map and figures) at the end." };
 
     public Command Build()
@@ -27,7 +28,7 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         _optimizer.CompletionSources.Add(OptimizerRegistry.Default.Names.ToArray());
         var command = new Command("search", "Run a design-space search study and log every trial to SQLite.")
         {
-            _config, _optimizer, _trials, _seed, _budget, _powerBudget, _db, _study, _resume, _noReport,
+            _config, _optimizer, _trials, _seed, _budget, _powerBudget, _db, _study, _transferFrom, _resume, _noReport,
         };
         command.SetAction((result, cancellation) => CommandErrors.Guard(streams, () => Task.FromResult(Run(result, cancellation))));
         return command;
@@ -42,15 +43,25 @@ public sealed class SearchCommand(CliStreams streams, ConfigLocator locator, Tim
         var path = result.GetValue(_config) is { } c ? locator.UserPath(c) : locator.Config("searches", "quickstart.yaml");
         var config = SearchConfig.Load(path, locator.WorkingDirectory, locator.ConfigsRoot, registry)
             .With(result.GetValue(_optimizer), trials, result.GetValue(_seed), budget, result.GetValue(_db), locator.WorkingDirectory, registry)
-            .WithPowerBudget(result.GetValue(_powerBudget));
+            .WithPowerBudget(result.GetValue(_powerBudget))
+            .WithTransferFrom(result.GetValue(_transferFrom) ?? [], locator.WorkingDirectory);
         config = study is null ? config : config with { Study = study };
 
         // Everything that can be wrong with the config is found before the database is touched.
-        var (_, runner, template, workloadCount) = new StudySetup(clock).Prepare(config, registry);
+        var prepared = new StudySetup(clock).Prepare(config, registry);
+        var (_, runner, template, workloadCount) = prepared;
+        config = prepared.Config;
 
         var console = streams.CreateConsole();
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"study '{config.Study}': {config.Optimizer}, {config.Trials} trials in batches of {config.BatchSize}, seed {config.Seed}, budget {config.AreaBudgetMm2} mm², {workloadCount} workloads, space of {template.Size:N0} points")));
+        var transferable = prepared.Priors.Count > 0 && registry.Create(config.Optimizer, new DesignSpaceAdapter(template).Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions)) is ITransferable;
+        foreach (var p in prepared.Priors)
+        {
+            var use = transferable ? "" : $" ({config.Optimizer} does not use priors: a cold start)";
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"transfer from '{p.Study}' ({p.Database}): {p.Trials} trials, {p.Feasible} feasible and {p.Infeasible} infeasible carried over, {p.Dropped} dropped; rewards {(p.RewardsRecomputed ? "recomputed for this study's workloads and baseline" : "as stored (other workloads)")}{use}")));
+        }
 
         var outcome = streams.Interactive ? RunWithProgressBar(console, runner, config, result.GetValue(_resume), cancellation) : RunWithLines(runner, config, result.GetValue(_resume), cancellation);
 

@@ -41,7 +41,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                 default:
                     var table = new Table().AddColumn("study").AddColumn("optimizer").AddColumn(new TableColumn("seed").RightAligned())
                         .AddColumn(new TableColumn("area budget mm²").RightAligned()).AddColumn(new TableColumn("trials").RightAligned())
-                        .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created");
+                        .AddColumn(new TableColumn("feasible").RightAligned()).AddColumn(new TableColumn("best reward").RightAligned()).AddColumn("created").AddColumn("sources");
                     var anyPareto = hypervolumes.Any(h => h is not null); // the column only when it has a value, so single-objective tables stay as they were
                     if (anyPareto)
                     {
@@ -55,7 +55,8 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                         [
                             Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
                             $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
-                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture), .. anyPareto ? [hv is { } h ? StoreViews.F(h, "F4") : "-"] : Array.Empty<string>(),
+                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(Sources(s.Study.Definition)),
+                            .. anyPareto ? [hv is { } h ? StoreViews.F(h, "F4") : "-"] : Array.Empty<string>(),
                         ];
                         table.AddRow(cells);
                     }
@@ -69,13 +70,16 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
 
     /// <summary>The columns of <c>studies --format csv</c>, and the keys of its JSON lines.</summary>
     private static readonly string[] StudyColumns =
-        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created", "hypervolume"];
+        ["study", "optimizer", "seed", "area_budget_mm2", "trials", "requested_trials", "feasible", "best_reward", "best_trial", "created", "sources", "hypervolume"];
+
+    /// <summary>The study's transfer sources (<c>study@database</c>, "; "-separated), empty for a cold start.</summary>
+    private static string Sources(StudyDefinition d) => string.Join("; ", Apollo.Search.Studies.SearchConfig.TransferSourcesOf(d.ConfigSnapshot));
 
     // hypervolume: a multi-objective study's after its last batch; null for a single-objective one.
     private static IReadOnlyList<object?> StudyCells(StudySummary s, double? hypervolume)
     {
         var d = s.Study.Definition;
-        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture), hypervolume];
+        return [d.Name, d.Optimizer, d.Seed, d.AreaBudgetMm2, s.Trials, d.RequestedTrials, s.Feasible, s.BestReward, s.BestTrialNumber, s.Study.CreatedAt.ToString("O", CultureInfo.InvariantCulture), Sources(d), hypervolume];
     }
 
     private Command Trials()

@@ -8,7 +8,11 @@ using Apollo.Simulator.Template;
 namespace Apollo.Cli.Commands;
 
 /// <summary>A study ready to run: its runner and what the start-up line reports about it.</summary>
-public sealed record PreparedStudy(SearchConfig Config, StudyRunner Runner, TemplateSpace Template, int WorkloadCount);
+public sealed record PreparedStudy(SearchConfig Config, StudyRunner Runner, TemplateSpace Template, int WorkloadCount)
+{
+    /// <summary>What each transfer source contributed (empty for a cold start).</summary>
+    public IReadOnlyList<PriorSummary> Priors { get; init; } = [];
+}
 
 /// <summary>
 /// What a study scores its trials with: its space (whose technology prices every point), its workloads, and the
@@ -32,17 +36,25 @@ public sealed class StudySetup(TimeProvider clock)
         void CheckOptimizer() => _ = registry.Create(config.Optimizer, adapter.Space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
         if (config.Evaluator is not null)
         {
-            var evaluator = ExternalEvaluators.Create(config, adapter, SelectedWorkloads(config), CheckOptimizer, clock);
+            var selected = SelectedWorkloads(config);
+            var evaluator = ExternalEvaluators.Create(config, adapter, selected, CheckOptimizer, clock);
             // The a-priori check of an external study uses Apollo's area model (the evaluator's own area is known
             // only after it has run).
             var area = new Apollo.Simulator.Area.AreaModel(Technology.Load(template.TechnologyFile));
             bool WithinBudget(AcceleratorConfig c) => area.Estimate(c).TotalMm2 <= config.AreaBudgetMm2;
-            return new PreparedStudy(config, new StudyRunner(config, adapter, evaluator, registry, clock, WithinBudget), template, evaluator.Baseline.Workloads.Count);
+            // An outside evaluator's reward cannot be recomputed here: priors carry their stored rewards.
+            var external = PriorStudyLoader.Load(config, adapter, null, selected.Select(w => w.Name).ToList());
+            config = config with { Transfer = external.Sources.Count > 0 ? external.Sources : config.Transfer };
+            var externalRunner = new StudyRunner(config, adapter, evaluator, registry, clock, WithinBudget) { Priors = external.Priors };
+            return new PreparedStudy(config, externalRunner, template, evaluator.Baseline.Workloads.Count) { Priors = external.Summaries };
         }
 
         var scoring = Scoring(config, template, CheckOptimizer);
         var pareto = config.Objective.IsMultiObjective ? new ParetoScoring(config.Objective.Objectives, scoring.Objective.Reward.Baseline, config.WorkloadWeights) : null;
-        return new PreparedStudy(config, new StudyRunner(config, adapter, scoring.Objective, registry, clock) { Pareto = pareto }, template, scoring.Workloads.Count);
+        var priors = PriorStudyLoader.Load(config, adapter, scoring.Objective.Reward, scoring.Workloads.Select(w => w.Name).ToList());
+        config = config with { Transfer = priors.Sources.Count > 0 ? priors.Sources : config.Transfer };
+        var runner = new StudyRunner(config, adapter, scoring.Objective, registry, clock) { Pareto = pareto, Priors = priors.Priors };
+        return new PreparedStudy(config, runner, template, scoring.Workloads.Count) { Priors = priors.Summaries };
     }
 
     /// <summary>The study's space, workloads and objective; evaluates the baseline once.</summary>

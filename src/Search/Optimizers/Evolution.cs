@@ -68,13 +68,20 @@ public sealed record EvolutionOptions(
 /// equals a taken point is re-mutated (one forced gene change, up to 32 tries), then replaced by a
 /// random free point.
 /// </para>
+/// <para>
+/// Transfer (<see cref="Prime"/>): the first k children are the priors' k best feasible designs
+/// (re-evaluated as ordinary trials, counted in the budget), so the first population is made of them;
+/// then the run proceeds as usual.
+/// </para>
 /// </summary>
-public sealed class Evolution : IOptimizer
+public sealed class Evolution : IOptimizer, ITransferable
 {
     private readonly History _history;
     private readonly Random _rng;
     private readonly EvolutionOptions _options;
     private readonly Variation _variation;
+    private readonly Queue<DesignPoint> _seeds = new();
+    private bool _primed;
 
     public Evolution(SearchSpace space, int seed, EvolutionOptions? options = null)
     {
@@ -94,7 +101,36 @@ public sealed class Evolution : IOptimizer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var population = Population();
-        return _variation.Offspring(count, () => population.Count >= _options.Population ? Breed(population) : null, Name);
+        return _variation.Offspring(count, () => NextSeed() ?? (population.Count >= _options.Population ? Breed(population) : null), Name);
+    }
+
+    /// <inheritdoc/>
+    public void Prime(IReadOnlyList<PriorStudy> priors)
+    {
+        if (_primed || _history.TakenCount > 0)
+        {
+            throw new InvalidOperationException("evolution is primed once, before its first suggestion");
+        }
+
+        _primed = true;
+        foreach (var p in PriorSeeds.Best(_history, priors, _options.Population))
+        {
+            _seeds.Enqueue(p);
+        }
+    }
+
+    /// <summary>The next prior design not yet taken, or null (always null without transfer).</summary>
+    private DesignPoint? NextSeed()
+    {
+        while (_seeds.TryDequeue(out var p))
+        {
+            if (!_history.IsTaken(p))
+            {
+                return p;
+            }
+        }
+
+        return null;
     }
 
     public void Observe(IReadOnlyList<Observation> observations) => _history.Add(observations);

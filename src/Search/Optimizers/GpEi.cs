@@ -110,17 +110,24 @@ public sealed record GpEiOptions(
 /// labelled −(max_j λ_j v_j + ρ Σ_j λ_j v_j) with ρ = 0.05, Knowles' augmented Chebyshev function.
 /// The labels change every batch, so the factor is rebuilt every batch; hyperparameters follow
 /// the usual refit schedule.</item>
+/// <item>Transfer (<see cref="Prime"/>): the first <c>initial_random</c> points are the priors' best feasible
+/// designs instead of random ones (re-evaluated as ordinary trials), and the regression is the top of a
+/// <see cref="StackedPrior"/> — Vizier's stacked residual GPs over the priors' log rewards (imputed infeasible
+/// labels included in <c>impute</c> mode). The feasibility classifier and ParEGO labels take no prior (ParEGO's
+/// labels change every batch); with <c>scalarization: parego</c> the priors only seed.</item>
 /// </list>
 /// </summary>
-public sealed class GpEi : IOptimizer
+public sealed class GpEi : IOptimizer, ITransferable
 {
     private const int ClimbSteps = 4;
     private const int TwoGeneNeighbours = 24;
     private readonly History _history;
     private readonly Random _rng;
     private readonly GpEiOptions _options;
-    private readonly Surrogate _regression;
     private readonly Surrogate? _classifier;
+    private readonly Queue<DesignPoint> _seeds = new();
+    private Surrogate _regression;
+    private bool _primed;
     private readonly List<double[]> _normalized = [];
     private double _impute = double.NaN;
     private double[] _scalarized = [];
@@ -132,7 +139,7 @@ public sealed class GpEi : IOptimizer
         _options.Validate();
         _history = new History(space);
         _rng = new Random(seed);
-        _regression = new Surrogate(_options.MaxTrainingPoints, _options.FitPoints, _options.RefitEvery, _options.Restarts, standardize: true);
+        _regression = Regression(null);
         if (_options.Infeasible == InfeasibleHandling.Feasibility)
         {
             _classifier = new Surrogate(_options.MaxTrainingPoints, _options.FitPoints, _options.RefitEvery, _options.Restarts, standardize: false);
@@ -148,6 +155,37 @@ public sealed class GpEi : IOptimizer
 
     /// <summary>Full refactorizations so far (regression model).</summary>
     public int Rebuilds => _regression.Rebuilds;
+
+    /// <summary>Prior studies that entered the GP stack (0 without transfer).</summary>
+    public int PriorLevels { get; private set; }
+
+    /// <inheritdoc/>
+    public void Prime(IReadOnlyList<PriorStudy> priors)
+    {
+        ArgumentNullException.ThrowIfNull(priors);
+        if (_primed || _history.TakenCount > 0)
+        {
+            throw new InvalidOperationException("gp-ei is primed once, before its first suggestion");
+        }
+
+        _primed = true;
+        foreach (var p in PriorSeeds.Best(_history, priors, _options.InitialRandom))
+        {
+            _seeds.Enqueue(p);
+        }
+
+        if (_options.Scalarization != Scalarization.Reward)
+        {
+            return;
+        }
+
+        var stack = StackedPrior.Fit(priors.Select(PriorLabels).ToList(), Regression, _rng);
+        if (stack.Mean is { } mean)
+        {
+            _regression = Regression(mean);
+            PriorLevels = stack.Levels;
+        }
+    }
 
     public IReadOnlyList<Suggestion> Suggest(int count)
     {
@@ -168,7 +206,7 @@ public sealed class GpEi : IOptimizer
                 }
             }
 
-            p ??= _history.SampleFree(_rng);
+            p ??= NextSeed() ?? _history.SampleFree(_rng);
             if (p is null)
             {
                 break;
@@ -180,6 +218,42 @@ public sealed class GpEi : IOptimizer
 
         _regression.Gp?.Truncate(realCount);
         return result;
+    }
+
+    private Surrogate Regression(MeanFunction? priorMean) =>
+        new(_options.MaxTrainingPoints, _options.FitPoints, _options.RefitEvery, _options.Restarts, standardize: true, priorMean);
+
+    /// <summary>The next prior design not yet taken, or null (always null without transfer).</summary>
+    private DesignPoint? NextSeed()
+    {
+        while (_seeds.TryDequeue(out var p))
+        {
+            if (!_history.IsTaken(p))
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A prior's regression labels: log reward of its feasible points, and in <c>impute</c> mode its infeasible ones imputed as for the study's own.</summary>
+    private List<LabelledPoint> PriorLabels(PriorStudy prior)
+    {
+        var space = _history.Space;
+        var feasible = prior.Observations.Where(o => o.Feasible && space.Contains(o.Point)).ToList();
+        if (feasible.Count == 0)
+        {
+            return [];
+        }
+
+        var logs = feasible.Select(o => Math.Log(o.Reward)).ToList();
+        var (min, max) = (logs.Min(), logs.Max());
+        var impute = min - Math.Max(0.5 * (max - min), 0.1);
+        return prior.Observations
+            .Where(o => space.Contains(o.Point) && (o.Feasible || _options.Infeasible == InfeasibleHandling.Impute))
+            .Select((o, i) => new LabelledPoint(i, space.Normalize(o.Point), o.Feasible ? Math.Log(o.Reward) : impute))
+            .ToList();
     }
 
     public void Observe(IReadOnlyList<Observation> observations)

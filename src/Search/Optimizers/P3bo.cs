@@ -102,7 +102,7 @@ public sealed record P3boOptions(
 /// improvement; the hypervolume is the multi-objective measure of it).
 /// </para>
 /// </summary>
-public sealed class P3bo : IOptimizer
+public sealed class P3bo : IOptimizer, ITransferable
 {
     private const int RetriesPerMember = 3;
     private readonly History _history;
@@ -113,6 +113,8 @@ public sealed class P3bo : IOptimizer
     private readonly Dictionary<string, int> _nextOrdinal = new(StringComparer.Ordinal);
     private readonly OptimizerRegistry _registry;
     private List<IReadOnlyList<double>> _front = [];
+    private IReadOnlyList<PriorStudy> _priors = [];
+    private bool _primed;
     private int _rounds;
 
     /// <summary>Builds the ensemble; each member is made by its entry in <paramref name="registry"/> (default <see cref="OptimizerRegistry.EnsembleMembers"/>).</summary>
@@ -272,8 +274,38 @@ public sealed class P3bo : IOptimizer
 
         var credit = _members.Average(m => m.Credit);
         var child = CreateMember(Mutate(_members[best].Spec), credit);
+        ShareTransfer(child);
         child.Optimizer.Observe(_history.Observations);
         _members[worst] = child;
+    }
+
+    /// <summary>
+    /// Transfer: every member that can take priors gets all of them (evolution members seed their first
+    /// population, gp-ei members stack their GPs; random members run cold), and so does each member that
+    /// adaptation creates later. Members propose overlapping seeds; the ensemble's duplicate filter keeps
+    /// each prior design to one trial.
+    /// </summary>
+    public void Prime(IReadOnlyList<PriorStudy> priors)
+    {
+        ArgumentNullException.ThrowIfNull(priors);
+        if (_primed || _history.TakenCount > 0)
+        {
+            throw new InvalidOperationException("p3bo is primed once, before its first suggestion");
+        }
+
+        (_primed, _priors) = (true, priors);
+        foreach (var m in _members)
+        {
+            ShareTransfer(m);
+        }
+    }
+
+    private void ShareTransfer(Member member)
+    {
+        if (_priors.Count > 0 && member.Optimizer is ITransferable transferable)
+        {
+            transferable.Prime(_priors);
+        }
     }
 
     private P3boMemberSpec Mutate(P3boMemberSpec spec)

@@ -6,6 +6,14 @@ using Apollo.Search.Optimizers;
 
 namespace Apollo.Search.Studies;
 
+/// <summary>
+/// One prior study a search transfers from (<c>transfer:</c> in YAML, <c>--transfer-from DB[:STUDY]</c>):
+/// <paramref name="Database"/> resolved against the working directory like <c>database</c>; <paramref name="Study"/>
+/// null when the database holds exactly one study; <paramref name="Digest"/> the content digest of its trials, set
+/// when the study is prepared and kept in the snapshot so that a changed prior is refused on resume.
+/// </summary>
+public sealed record TransferSource(string Database, string? Study, string? Digest = null);
+
 /// <summary>Stop rules of a study besides its trial budget (DESIGN §7, Timeline's victory conditions).</summary>
 public sealed record StopSettings(int? NoImprovementTrials, TimeSpan? WallClock);
 
@@ -51,6 +59,9 @@ public sealed record SearchConfig(
     /// </summary>
     public IReadOnlyList<string> MoreWorkloadDirectories { get; init; } = [];
 
+    /// <summary>Prior studies this study is warm-started from (docs/search-config.md, <c>transfer</c>), in order; empty: a cold start.</summary>
+    public IReadOnlyList<TransferSource> Transfer { get; init; } = [];
+
     /// <summary>The shipped configs/workloads, searched after the config's own folders so its networks and sets stay available; null: none.</summary>
     public string? ShippedWorkloadDirectory { get; init; }
 
@@ -92,7 +103,7 @@ public sealed record SearchConfig(
     public const double MinWeight = 1e-6, MaxWeight = 1e6;
 
     public static readonly string[] Fields =
-        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "a_priori_constraints", "evaluator", .. ObjectiveSettings.Fields];
+        ["study", "space", "baseline", "workload_dir", "workloads", "workload_set", "workload_weights", "area_budget_mm2", "optimizer", "trials", "batch_size", "seed", "database", "stop", "threads", "a_priori_constraints", "evaluator", "transfer", .. ObjectiveSettings.Fields];
 
     /// <summary>Loads and validates a search config; nothing is written before this succeeds.</summary>
     public static SearchConfig Load(string path, string workingDirectory, string defaultConfigs, OptimizerRegistry registry)
@@ -217,6 +228,7 @@ public sealed record SearchConfig(
             ShippedWorkloadDirectory = Path.GetFullPath(Path.Combine(defaultConfigs, "workloads")),
             Evaluator = root.TryGet("evaluator") is { } evaluator ? EvaluatorSettings.Parse(evaluator, workingDirectory) : null,
             Objective = ParseObjective(root),
+            Transfer = TransferSources(root, workingDirectory),
         };
     }
 
@@ -231,6 +243,49 @@ public sealed record SearchConfig(
         }
 
         return objective;
+    }
+
+    /// <summary><c>transfer</c>: a list of <c>{database, study}</c>; the database must exist (study may be left out when it holds one).</summary>
+    private static List<TransferSource> TransferSources(YamlNode root, string workingDirectory)
+    {
+        if (root.TryGet("transfer") is not { } node)
+        {
+            return [];
+        }
+
+        if (!node.IsSequence)
+        {
+            throw node.Error("a list of prior studies, each {database: FILE, study: NAME} (study may be left out when the database holds one)");
+        }
+
+        return node.Items().Select(item =>
+        {
+            if (!item.IsMapping)
+            {
+                throw item.Error("each prior study is {database: FILE, study: NAME}");
+            }
+
+            item.RejectUnknownKeys("database", "study");
+            var database = Path.GetFullPath(Path.Combine(workingDirectory, item.GetString("database")));
+            return System.IO.File.Exists(database)
+                ? new TransferSource(database, item.TryGet("study")?.AsString())
+                : throw item.Get("database").Error($"{database}: database not found (resolved against the working directory, like 'database')");
+        }).ToList();
+    }
+
+    /// <summary>Adds the sources of <c>--transfer-from DB[:STUDY]</c> after those of the file.</summary>
+    public SearchConfig WithTransferFrom(IEnumerable<string> sources, string workingDirectory)
+    {
+        var added = sources.Select(spec =>
+        {
+            // DB[:STUDY]: the whole text when it names a file, else split at the last colon.
+            var whole = Path.GetFullPath(Path.Combine(workingDirectory, spec));
+            var colon = spec.LastIndexOf(':');
+            var (db, study) = System.IO.File.Exists(whole) || colon <= 0 ? (whole, (string?)null) : (Path.GetFullPath(Path.Combine(workingDirectory, spec[..colon])), spec[(colon + 1)..]);
+            return System.IO.File.Exists(db) && study is not "" ? new TransferSource(db, study)
+                : throw new ConfigException("<command line>", null, "--transfer-from", $"'{spec}': {(study is "" ? "the study name after ':' is empty" : $"{db}: database not found")}; give DB or DB:STUDY");
+        }).ToList();
+        return added.Count == 0 ? this : this with { Transfer = [.. Transfer, .. added] };
     }
 
     /// <summary><c>workload_dir</c>: one folder or a list of folders, each resolved against the config's folder and checked.</summary>
@@ -303,6 +358,14 @@ public sealed record SearchConfig(
             .GroupBy(kv => kv.Key)
             .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
 
+    /// <summary>The transfer sources a snapshot records, as <c>study@database</c> in config order; empty for a cold start or an older snapshot.</summary>
+    public static IReadOnlyList<string> TransferSourcesOf(string snapshot)
+    {
+        var line = snapshot.Split('\n').FirstOrDefault(l => l.StartsWith("transfer:", StringComparison.Ordinal));
+        return line is null ? [] : YamlNode.Parse(line, "<snapshot>").Get("transfer").Items()
+            .Select(i => $"{i.GetString("study")}@{i.GetString("database")}").ToList();
+    }
+
     /// <summary>The resolved settings as YAML text, stored with the study so it can be inspected and rerun.</summary>
     public string Snapshot()
     {
@@ -334,6 +397,11 @@ public sealed record SearchConfig(
         }
 
         lines.AddRange(Objective.SnapshotLines()); // compared on resume: part of the study's identity
+        if (Transfer.Count > 0)
+        {
+            // Compared on resume: with the digest, a prior that gained or changed trials is refused.
+            lines.Add($"transfer: [{string.Join(", ", Transfer.Select(t => $"{{database: {Q(t.Database)}, study: {Q(t.Study ?? "")}, digest: {Q(t.Digest ?? "")}}}"))}]");
+        }
 
         if (Evaluator is not null)
         {

@@ -32,6 +32,11 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
 
     /// <summary>A multi-objective study's objective vector (<c>objectives:</c>); null for a single-objective study.</summary>
     public ParetoScoring? Pareto { get; init; }
+    /// <summary>
+    /// The re-judged prior studies (<see cref="PriorStudyLoader"/>) the optimizer is primed with before anything else,
+    /// when it is <see cref="ITransferable"/>; others run cold. The config's <see cref="SearchConfig.Transfer"/> must carry their digests.
+    /// </summary>
+    public IReadOnlyList<PriorStudy> Priors { get; init; } = [];
 
     public StudyOutcome Run(bool resume, IProgress<StudyState>? progress, CancellationToken cancellation)
     {
@@ -73,6 +78,11 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         // spends a trial on them; the trials it does propose are scored exactly as without.
         var space = config.APrioriConstraints && passesAPriori is not null ? adapter.Space.WithConstraint(p => passesAPriori(adapter.ToConfig(p))) : adapter.Space;
         var optimizer = registry.Create(config.Optimizer, space, config.Seed, registry.Parse(config.Optimizer, config.OptimizerOptions));
+        if (Priors.Count > 0 && optimizer is ITransferable transferable)
+        {
+            transferable.Prime(Priors); // before the replay, exactly as in the first run
+        }
+
         var tracker = new BestTracker();
         var front = new ParetoFront();
         Replay(config.File, optimizer, stored, tracker, front);

@@ -1,8 +1,13 @@
 namespace Apollo.Search.Optimizers.Gp;
 
+/// <summary>A prior mean m₀(x) of a GP, in the GP's target units, at a normalized input.</summary>
+internal delegate double MeanFunction(ReadOnlySpan<double> x);
+
 /// <summary>
-/// Exact GP regression with a zero prior mean (callers standardize targets) and fixed
-/// hyperparameters. The Cholesky factor L of K + σ_n² I is kept with spare capacity so that a
+/// Exact GP regression with fixed hyperparameters and a prior mean: zero by default (callers
+/// standardize targets), or a given <see cref="MeanFunction"/> m₀ — the residual GP of a transfer
+/// stack, whose posterior mean is m₀(x) + k(x, X)ᵀ (K + σ_n² I)⁻¹ (y − m₀(X)) and whose variance does
+/// not depend on m₀. The Cholesky factor L of K + σ_n² I is kept with spare capacity so that a
 /// point can be appended in O(n²) (a rank-1 extension: one forward solve for the new row) and the
 /// last points dropped in O(1) (the factor of a leading block is the leading block of the factor).
 /// Kriging-believer fantasies use exactly that.
@@ -15,11 +20,14 @@ internal sealed class GaussianProcess
     private int _stride;
     private double[] _xs = []; // training inputs divided by the lengthscales, n × dim
     private double[] _y = [];
+    private double[] _m0 = []; // prior mean at the training inputs
     private double[] _alpha = [];
+    private readonly MeanFunction? _priorMean;
 
-    public GaussianProcess(GpHyperparameters hyperparameters)
+    public GaussianProcess(GpHyperparameters hyperparameters, MeanFunction? priorMean = null)
     {
         Hyperparameters = hyperparameters;
+        _priorMean = priorMean;
         _dim = hyperparameters.Dimensions;
         _invLengthscale = hyperparameters.LogLengthscales.Select(v => Math.Exp(-v)).ToArray();
         SignalVariance = hyperparameters.SignalVariance;
@@ -47,6 +55,7 @@ internal sealed class GaussianProcess
         {
             Scale(x[i], _xs.AsSpan(i * _dim, _dim));
             _y[i] = y[i];
+            _m0[i] = _priorMean?.Invoke(x[i]) ?? 0;
         }
 
         for (var i = 0; i < n; i++)
@@ -92,6 +101,7 @@ internal sealed class GaussianProcess
 
         row[n] = Math.Sqrt(d);
         _y[n] = y;
+        _m0[n] = _priorMean?.Invoke(x) ?? 0;
         Count = n + 1;
         UpdateAlpha();
         return true;
@@ -144,7 +154,8 @@ internal sealed class GaussianProcess
         }
 
         varianceBound = SubsetVariance(top[..m], topK[..m]);
-        return DenseMath.Dot(k[..Count], _alpha.AsSpan(0, Count));
+        var residual = DenseMath.Dot(k[..Count], _alpha.AsSpan(0, Count));
+        return _priorMean is null ? residual : _priorMean(x) + residual;
     }
 
     /// <summary>Number of training points the cheap variance bound conditions on.</summary>
@@ -229,6 +240,14 @@ internal sealed class GaussianProcess
     {
         var a = _alpha.AsSpan(0, Count);
         _y.AsSpan(0, Count).CopyTo(a);
+        if (_priorMean is not null)
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                a[i] -= _m0[i];
+            }
+        }
+
         DenseMath.ForwardSolve(_l, Count, _stride, a);
         DenseMath.BackSolve(_l, Count, _stride, a);
     }
@@ -244,6 +263,7 @@ internal sealed class GaussianProcess
         var l = new double[stride * stride];
         var xs = new double[stride * _dim];
         var y = new double[stride];
+        var m0 = new double[stride];
         if (copy)
         {
             for (var i = 0; i < Count; i++)
@@ -253,9 +273,10 @@ internal sealed class GaussianProcess
 
             Array.Copy(_xs, xs, Count * _dim);
             Array.Copy(_y, y, Count);
+            Array.Copy(_m0, m0, Count);
         }
 
-        (_l, _xs, _y, _alpha, _stride) = (l, xs, y, new double[stride], stride);
+        (_l, _xs, _y, _m0, _alpha, _stride) = (l, xs, y, m0, new double[stride], stride);
     }
 
     private void Scale(ReadOnlySpan<double> x, Span<double> xs)

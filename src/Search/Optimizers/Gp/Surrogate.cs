@@ -22,13 +22,17 @@ internal sealed class Surrogate
     private readonly int _refitEvery;
     private readonly int _restarts;
     private readonly bool _standardize;
+    private readonly MeanFunction? _priorLabelMean;
     private GpHyperparameters? _theta;
+    private double[] _k = [];
     private int _fitTotal = -1;
     private int _lastIndex = -1;
     private int _appendedSinceRebuild;
 
-    public Surrogate(int maxTraining, int fitPoints, int refitEvery, int restarts, bool standardize)
+    // priorLabelMean: a prior mean in label units (a transfer stack's prediction); the GP then models the residual label − prior, standardized.
+    public Surrogate(int maxTraining, int fitPoints, int refitEvery, int restarts, bool standardize, MeanFunction? priorLabelMean = null)
     {
+        _priorLabelMean = priorLabelMean;
         _maxTraining = maxTraining;
         _fitPoints = fitPoints;
         _refitEvery = refitEvery;
@@ -93,19 +97,24 @@ internal sealed class Surrogate
     private void Rebuild(IReadOnlyList<LabelledPoint> points, bool refit, Random rng)
     {
         var train = Select(points, _maxTraining);
+        var prior = _priorLabelMean;
+        // What the GP models: the label, or with a prior its residual (the same numbers when there is none).
+        var residual = prior is null ? train.Select(p => p.Label).ToList() : train.Select(p => p.Label - prior(p.X)).ToList();
         if (_standardize)
         {
-            var mean = train.Average(p => p.Label);
-            var sd = Math.Sqrt(train.Sum(p => (p.Label - mean) * (p.Label - mean)) / train.Count);
+            var mean = residual.Average();
+            var sd = Math.Sqrt(residual.Sum(r => (r - mean) * (r - mean)) / train.Count);
             (Offset, Scale) = (mean, sd > 1e-9 ? sd : 1.0);
         }
 
         var x = train.Select(p => p.X).ToList();
         var y = train.Select(p => (p.Label - Offset) / Scale).ToList();
         var dim = x[0].Length;
+        var (offset, scale) = (Offset, Scale);
+        MeanFunction? m0 = prior is null ? null : v => (prior(v) - offset) / scale;
         if (refit)
         {
-            var fitSet = Select(train, _fitPoints);
+            var fitSet = Select(prior is null ? train : train.Select((p, i) => p with { Label = residual[i] }).ToList(), _fitPoints);
             var starts = new List<GpHyperparameters> { _theta ?? GpHyperparameters.Default(dim) };
             for (var r = 0; r < _restarts; r++)
             {
@@ -124,17 +133,33 @@ internal sealed class Surrogate
         }
 
         var theta = _theta!;
-        var gp = new GaussianProcess(theta);
+        var gp = new GaussianProcess(theta, m0);
         // A near-singular K (e.g. warm-start duplicates) is cured by more noise.
         for (var attempt = 0; attempt < 10 && !gp.Reset(x, y, Slack + 64); attempt++)
         {
             theta = theta with { LogNoiseVariance = Math.Max(theta.LogNoiseVariance, Math.Log(1e-6)) + 2 };
-            gp = new GaussianProcess(theta);
+            gp = new GaussianProcess(theta, m0);
         }
 
         Gp = gp.Count == x.Count ? gp : null;
         Rebuilds++;
         _appendedSinceRebuild = 0;
+    }
+
+    /// <summary>The posterior mean in label units at normalized <paramref name="x"/> (the prior alone before any data; 0 without either).</summary>
+    public double PredictLabel(ReadOnlySpan<double> x)
+    {
+        if (Gp is not { } gp)
+        {
+            return _priorLabelMean?.Invoke(x) ?? 0;
+        }
+
+        if (_k.Length < gp.Count)
+        {
+            _k = new double[gp.Count + Slack];
+        }
+
+        return Offset + Scale * gp.Mean(x, _k);
     }
 
     /// <summary>
