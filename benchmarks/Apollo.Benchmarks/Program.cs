@@ -2,10 +2,10 @@ using Apollo.Benchmarks;
 
 // `quick CASE [repeats]`: a plain stopwatch loop over one evaluation case on one thread, for fast
 // before/after comparisons while working; the figures in docs/benchmarks.md come from BenchmarkDotNet.
-// `quick report N`: one whole report of N made-up trials, timed by stage, and the size of its page.
-if (args is ["quick", "report", var size])
+// `quick report N [DIR]`: one whole report of N made-up trials, timed by stage, and the size of its page (kept in DIR).
+if (args is ["quick", "report", var size, ..])
 {
-    ReportRun.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+    ReportRun.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture), Console.Out, args.Length > 3 ? Path.GetFullPath(args[3]) : null);
     return;
 }
 

@@ -2,6 +2,7 @@
 // why no charting library). No network access: everything the page needs is in this file and the data element.
 (function () {
   'use strict';
+  var started = performance.now();
   var D = JSON.parse(document.getElementById('apollo-data').textContent);
   var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#393b79'];
   var STATUS = ['completed', 'infeasible', 'failed'];
@@ -226,12 +227,15 @@
   }
 
   function redraw() {
+    var t0 = performance.now();
     categoryColours = {};
     maps.forEach(drawMap);
     legend();
     document.getElementById('horizon').value = state.horizon;
     document.getElementById('horizon-label').textContent = 'trials 0\u2013' + (state.horizon - 1) + ' of ' + maxTrials;
     document.body.dataset.horizon = state.horizon;
+    // How long one frame takes, for readers of a big report (and docs/reports.md's sizes table).
+    document.body.dataset.drawMs = Math.round(performance.now() - t0);
   }
 
   // ---- controls: play/pause and the horizon slider -------------------------------------------------------------
@@ -562,5 +566,6 @@
       return null;
     },
   };
+  document.body.dataset.setupMs = Math.round(performance.now() - started);
   document.body.dataset.ready = 'true';
 })();
