@@ -120,6 +120,8 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null)
             summaryFigures.Add(figures.InfeasibilityReasons($"infeasibility-reasons{suffix}", $"{prefix}Why trials were infeasible (stage/level)", mine));
         }
 
+        summaryFigures.AddRange(ParetoFigure.ForStudies(files, studies)); // the fronts of multi-objective studies
+
         var csvPath = files.WriteText("embedding.csv", CsvTable.Render(["database", "study", "trial", "x", "y", "status", "reward", "level"], rows));
         var html = HtmlReport.Render(studies, groups, summaryFigures, maps, embeddings, options);
         var htmlPath = files.WriteText("report.html", html);

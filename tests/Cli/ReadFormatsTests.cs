@@ -54,7 +54,7 @@ public sealed class ReadFormatsTests : TestWithTempFolder
     {
         var db = await Study();
         var csv = Csv(await CliRunner.Run("studies", db, "--format", "csv"));
-        Assert.Equal("study,optimizer,seed,area_budget_mm2,trials,requested_trials,feasible,best_reward,best_trial,created", string.Join(",", csv[0]));
+        Assert.Equal("study,optimizer,seed,area_budget_mm2,trials,requested_trials,feasible,best_reward,best_trial,created,hypervolume", string.Join(",", csv[0]));
         Assert.Equal(["formats", "random", "6.8", "10", "10"], new[] { 0, 1, 3, 4, 5 }.Select(i => csv[1][i]));
         var json = JsonLines(await CliRunner.Run("studies", db, "--format", "json")).Single();
         Assert.Equal(10, json["trials"]!.GetValue<int>());
