@@ -143,12 +143,13 @@ public sealed class ParetoCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nsga2")]
-    [InlineData("p3bo")]
-    [InlineData("random")]
-    public async Task A_three_objective_study_lists_its_front_and_single_objective_commands_refuse_it(string optimizer)
+    [InlineData("nsga2", "nsga2")]
+    [InlineData("p3bo", "p3bo")]
+    [InlineData("random", "random")]
+    [InlineData("parego", "{name: gp-ei, options: {scalarization: parego, initial_random: 16}}")]
+    public async Task A_three_objective_study_lists_its_front_and_single_objective_commands_refuse_it(string optimizer, string spec)
     {
-        var r = await CliRunner.Run("search", Config(optimizer, optimizer), "--no-report");
+        var r = await CliRunner.Run("search", Config(optimizer, spec), "--no-report");
         Assert.True(r.ExitCode == 0, r.Error);
         var db = Path.Combine(_dir, "mo.db");
 
