@@ -123,6 +123,8 @@ public sealed class ReportBuilder(Action<string, byte[]>? writeFile = null, Inte
             summaryFigures.Add(figures.InfeasibilityReasons($"infeasibility-reasons{suffix}", $"{prefix}Why trials were infeasible (stage/level)", mine));
         }
 
+        summaryFigures.AddRange(ParetoFigure.ForStudies(files, studies)); // the fronts of multi-objective studies
+
         var csvPath = files.WriteText("embedding.csv", CsvTable.Render(["database", "study", "trial", "x", "y", "status", "reward", "level"], rows));
         progress?.Report(new ReportProgress("best designs", 0, 0));
         var explanations = explain is null ? [] : fingerprints

@@ -35,6 +35,7 @@ public sealed class CommandLineTyposTests
     [InlineData("trials", "db.sqlite", "--formt", "json", "--format")]
     [InlineData("sweep", "s.yaml", "--dryrun", null, "--dry-run")]
     [InlineData("studies", "db.sqlite", "--formt", "json", "--format")]
+    [InlineData("pareto", "db.sqlite", "--formt", "csv", "--format")]
     [InlineData("sweep", "status", "s.yaml", "--fromat", "--format")]
     [InlineData("evaluate", "--accelerater=x.yaml", null, null, "--accelerator")]
     public async Task Misspelt_options_of_any_command_are_caught(string a, string b, string? c, string? d, string expected)

@@ -31,8 +31,11 @@ public sealed class CompletionCommandTests : TestWithTempFolder
             "apollo search x.yaml --optimizer gp",
             "apollo sweep status f.yaml --format c",
             "apollo best db --format y",
+            "apollo par",
+            "apollo pareto db --format j",
+            "apollo search --power",
             "apollo completion z");
-        Assert.Equal(["search", "--trials", "gp-ei", "csv", "yaml", "zsh"], answers);
+        Assert.Equal(["search", "--trials", "gp-ei", "csv", "yaml", "pareto", "json", "--power-budget", "zsh"], answers);
     }
 
     [Fact]

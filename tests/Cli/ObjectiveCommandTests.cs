@@ -143,12 +143,13 @@ public sealed class ParetoCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nsga2")]
-    [InlineData("p3bo")]
-    [InlineData("random")]
-    public async Task A_three_objective_study_lists_its_front_and_single_objective_commands_refuse_it(string optimizer)
+    [InlineData("nsga2", "nsga2")]
+    [InlineData("p3bo", "p3bo")]
+    [InlineData("random", "random")]
+    [InlineData("parego", "{name: gp-ei, options: {scalarization: parego, initial_random: 16}}")]
+    public async Task A_three_objective_study_lists_its_front_and_single_objective_commands_refuse_it(string optimizer, string spec)
     {
-        var r = await CliRunner.Run("search", Config(optimizer, optimizer), "--no-report");
+        var r = await CliRunner.Run("search", Config(optimizer, spec), "--no-report");
         Assert.True(r.ExitCode == 0, r.Error);
         var db = Path.Combine(_dir, "mo.db");
 
@@ -202,5 +203,34 @@ public sealed class ParetoCommandTests : IDisposable
         var resumed = await CliRunner.Run("search", multi, "--resume", "--trials", "64", "--no-report");
         Assert.Equal(2, resumed.ExitCode);
         Assert.Contains("objectives", resumed.Error);
+    }
+
+    [Fact]
+    public async Task Summary_report_and_merge_carry_the_hypervolume()
+    {
+        Assert.Equal(0, (await CliRunner.Run("search", Config("front", "nsga2"), "--no-report")).ExitCode);
+        var db = Path.Combine(_dir, "mo.db");
+        double stored;
+        using (var store = TrialStore.OpenReadOnly(db))
+        {
+            stored = store.LoadPareto(store.FindStudy("front")!.Id)!.Hypervolume;
+        }
+
+        var summary = (await CliRunner.Run("summary", db, "--format", "csv")).Out.Trim().Split('\n');
+        Assert.EndsWith(",median_hypervolume", summary[0], StringComparison.Ordinal);
+        Assert.Equal(stored, double.Parse(summary[1].Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture));
+
+        var report = await CliRunner.Run("report", db, "--out", Path.Combine(_dir, "report"), "--no-maps");
+        Assert.True(report.ExitCode == 0, report.Error);
+        Assert.True(File.Exists(Path.Combine(_dir, "report", "pareto-mo-front.png")));
+        Assert.Contains("pareto-mo-front", File.ReadAllText(Path.Combine(_dir, "report", "report.html")), StringComparison.Ordinal);
+
+        var merged = Path.Combine(_dir, "merged.db");
+        Assert.Equal(0, (await CliRunner.Run("merge", db, "--out", merged)).ExitCode);
+        using var copy = TrialStore.OpenReadOnly(merged);
+        var pareto = copy.LoadPareto(copy.FindStudy("front")!.Id)!;
+        Assert.Equal(stored, pareto.Hypervolume);
+        Assert.Equal(3, pareto.Hypervolumes.Count);
+        Assert.Equal((await CliRunner.Run("pareto", db, "--format", "csv")).Out, (await CliRunner.Run("pareto", merged, "--format", "csv")).Out);
     }
 }

@@ -41,9 +41,11 @@ public sealed class ParetoCommand(CliStreams streams, ConfigLocator locator)
             // The table shows trial, objectives, reward and proposer; the parameters are in csv and json (too wide here).
             var shown = 3 + pareto.Objectives.Count;
             var table = new Table();
-            foreach (var c in columns.Take(shown))
+            // Titles are the keys in words, the unit as its symbol (docs/cli.md, output formats).
+            string[] titles = ["trial", .. pareto.Objectives.Select(o => $"{o.Metric.Replace('_', ' ')} {o.Unit}"), "reward", "proposer"];
+            foreach (var title in titles)
             {
-                table.AddColumn(new TableColumn(Markup.Escape(c.Replace('_', ' '))).RightAligned());
+                table.AddColumn(new TableColumn(Markup.Escape(title)).RightAligned());
             }
 
             foreach (var row in rows)

@@ -26,7 +26,8 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
             switch (result.GetValue(_format))
             {
                 case OutputFormats.Json:
-                    OutputFormats.WriteRows(streams.Out, csv: false, CsvHeader, Rows(studies).Select(Cells));
+                    var rows = Rows(studies);
+                    OutputFormats.WriteRows(streams.Out, csv: false, Header(rows), rows.Select(r => Cells(r, rows)));
                     break;
                 case OutputFormats.Table:
                     WriteTable(streams, Rows(studies));
@@ -45,21 +46,28 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
     private static readonly string[] CsvHeader =
         ["fingerprint", "optimizer", "area_budget_mm2", "runs", "trials_per_run", "median_best", "q1_best", "q3_best", "min_best", "max_best", "feasible_fraction", "median_wall_s"];
 
+    /// <summary>The columns for <paramref name="rows"/>: with <c>median_hypervolume</c> last when a row is multi-objective, so single-objective output is as before.</summary>
+    private static string[] Header(IReadOnlyList<SummaryRow> rows) =>
+        rows.Any(r => r.MedianHypervolume is not null) ? [.. CsvHeader, "median_hypervolume"] : CsvHeader;
+
     public static string Render(IReadOnlyList<StudyTrials> studies, bool csv)
     {
         var rows = Rows(studies);
         if (csv)
         {
-            return CsvTable.Render(CsvHeader, rows.Select(Cells));
+            return CsvTable.Render(Header(rows), rows.Select(r => Cells(r, rows)));
         }
 
+        // The hypervolume column only when a row has one, so single-objective summaries stay as they were.
+        var pareto = rows.Any(r => r.MedianHypervolume is not null);
         var text = new StringBuilder();
-        text.AppendLine("| fingerprint | optimizer | area budget mm² | runs | trials per run | median best | q1 best | q3 best | min best | max best | feasible fraction | median wall s |");
-        text.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", CsvHeader.Length)));
+        text.AppendLine("| fingerprint | optimizer | area budget mm² | runs | trials per run | median best | q1 best | q3 best | min best | max best | feasible fraction | median wall s |" + (pareto ? " median hypervolume |" : ""));
+        text.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", Header(rows).Length)));
         foreach (var r in rows)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Fingerprint} | {r.Optimizer} | {r.BudgetMm2:G} | {r.Runs} | {r.TrialsPerRun} | {r.Median:F3} | {r.Q1:F3} | {r.Q3:F3} | {r.Min:F3} | {r.Max:F3} | {r.FeasibleFraction:P1} | {r.MedianWallSeconds:F1} |"));
+                $"| {r.Fingerprint} | {r.Optimizer} | {r.BudgetMm2:G} | {r.Runs} | {r.TrialsPerRun} | {r.Median:F3} | {r.Q1:F3} | {r.Q3:F3} | {r.Min:F3} | {r.Max:F3} | {r.FeasibleFraction:P1} | {r.MedianWallSeconds:F1} |")
+                + (pareto ? string.Create(CultureInfo.InvariantCulture, $" {(r.MedianHypervolume is { } h ? h.ToString("F4", CultureInfo.InvariantCulture) : "-")} |") : ""));
         }
 
         text.AppendLine();
@@ -91,8 +99,8 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
         streams.CreateConsole().Write(table);
     }
 
-    private static IReadOnlyList<object?> Cells(SummaryRow r) =>
-        [r.Fingerprint, r.Optimizer, r.BudgetMm2, r.Runs, r.TrialsPerRun, r.Median, r.Q1, r.Q3, r.Min, r.Max, r.FeasibleFraction, r.MedianWallSeconds];
+    private static IReadOnlyList<object?> Cells(SummaryRow r, IReadOnlyList<SummaryRow> rows) =>
+        [r.Fingerprint, r.Optimizer, r.BudgetMm2, r.Runs, r.TrialsPerRun, r.Median, r.Q1, r.Q3, r.Min, r.Max, r.FeasibleFraction, r.MedianWallSeconds, .. Header(rows).Length > CsvHeader.Length ? [r.MedianHypervolume] : Array.Empty<object?>()];
 
     private static List<SummaryRow> Rows(IReadOnlyList<StudyTrials> studies) =>
         RunGroup.Of(studies)
@@ -102,11 +110,22 @@ public sealed class SummaryCommand(CliStreams streams, ConfigLocator locator)
                 var trials = g.Runs.Sum(s => s.Trials.Count);
                 var feasible = g.Runs.Sum(s => s.Trials.Count(t => t.Status == TrialStatus.Completed));
                 var seconds = g.Runs.Select(StudySeconds).OrderBy(v => v).ToArray();
+                var volumes = g.Runs.Select(Hypervolume).OfType<double>().OrderBy(v => v).ToArray();
                 return new SummaryRow(g.Fingerprint.Id, g.Optimizer, g.BudgetMm2, best.Length, trials / best.Length, Statistics.Quantile(best, 0.5),
                     Statistics.Quantile(best, 0.25), Statistics.Quantile(best, 0.75), best[0], best[^1], (double)feasible / Math.Max(1, trials),
-                    Statistics.Quantile(seconds, 0.5));
+                    Statistics.Quantile(seconds, 0.5))
+                {
+                    MedianHypervolume = volumes.Length > 0 ? Statistics.Quantile(volumes, 0.5) : null,
+                };
             })
             .ToList();
+
+    /// <summary>A multi-objective study's hypervolume after its last batch; null for a single-objective one.</summary>
+    private static double? Hypervolume(StudyTrials s)
+    {
+        using var store = TrialStore.OpenReadOnly(s.Database);
+        return store.LoadPareto(s.Study.Id)?.Hypervolume;
+    }
 
     /// <summary>
     /// Wall time of a study, from its trials alone so that it survives merges (a merged study is created
@@ -129,4 +148,8 @@ internal sealed record SummaryRow(
     double Min,
     double Max,
     double FeasibleFraction,
-    double MedianWallSeconds);
+    double MedianWallSeconds)
+{
+    /// <summary>Median over the runs of a multi-objective study's final hypervolume; null when the runs are single-objective.</summary>
+    public double? MedianHypervolume { get; init; }
+}

@@ -93,6 +93,23 @@ public sealed class ShardMerger
         return new MergeReport(studies, bad);
     }
 
+    /// <summary>A multi-objective study: its objectives (when new), then batch by batch its trials with their values and hypervolume.</summary>
+    private static void CopyPareto(TrialStore target, long id, bool created, IReadOnlyList<TrialRecord> missing, ParetoData pareto)
+    {
+        if (created)
+        {
+            target.SetObjectives(id, pareto.Objectives);
+        }
+
+        var hypervolumes = pareto.Hypervolumes.ToDictionary(h => h.Batch, h => h.Hypervolume);
+        foreach (var batch in missing.GroupBy(t => t.Batch))
+        {
+            var trials = batch.ToList();
+            var values = trials.Where(t => pareto.Values.ContainsKey(t.Number)).Select(t => (t.Number, pareto.Values[t.Number])).ToList();
+            target.AppendBatch(id, trials, hypervolumes.TryGetValue(batch.Key, out var hv) ? new ParetoBatch(values, hv) : null);
+        }
+    }
+
     private static StudyMerge MergeStudy(string shard, TrialStore source, StudyInfo study, TrialStore target)
     {
         var name = study.Definition.Name;
@@ -128,9 +145,17 @@ public sealed class ShardMerger
 
         var id = (existing ?? target.CreateStudy(study.Definition)).Id;
         var missing = trials.Skip(have.Count).ToList();
-        foreach (var chunk in missing.Chunk(ChunkSize))
+        var pareto = source.LoadPareto(study.Id);
+        if (pareto is null)
         {
-            target.AppendBatch(id, chunk);
+            foreach (var chunk in missing.Chunk(ChunkSize))
+            {
+                target.AppendBatch(id, chunk);
+            }
+        }
+        else
+        {
+            CopyPareto(target, id, existing is null, missing, pareto);
         }
 
         if (existing is not null && existing.Definition.RequestedTrials < study.Definition.RequestedTrials)

@@ -113,4 +113,61 @@ public sealed class HypervolumeTests
 
     private static List<double[]> RandomPoints(Random rng, int d, int n, int range) =>
         Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d).Select(_ => (double)rng.Next(range + 1)).ToArray()).ToList();
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Equals_a_brute_force_count_of_grid_cells_on_random_small_sets(int dimensions)
+    {
+        // Brute force: the sorted distinct coordinates (and the reference) cut space into boxes; a box is dominated iff
+        // some point is at least its upper corner in every objective. Summing the dominated boxes is exact.
+        var rng = new Random(17);
+        for (var round = 0; round < 200; round++)
+        {
+            var n = rng.Next(1, 8);
+            var reference = Enumerable.Range(0, dimensions).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            var points = Enumerable.Range(0, n)
+                .Select(_ => (IReadOnlyList<double>)Enumerable.Range(0, dimensions).Select(_ => Math.Round(rng.NextDouble() * 4, 1) - 1).ToArray())
+                .ToList();
+            var cuts = Enumerable.Range(0, dimensions)
+                .Select(d => points.Select(p => p[d]).Append(reference[d]).Where(v => v >= reference[d]).Distinct().Order().ToArray())
+                .ToArray();
+            double brute = 0;
+            foreach (var cell in Cells(cuts.Select(c => c.Length - 1).ToArray()))
+            {
+                var upper = cell.Select((i, d) => cuts[d][i + 1]).ToArray();
+                if (points.Any(p => upper.Select((u, d) => p[d] >= u).All(x => x)))
+                {
+                    brute += cell.Select((i, d) => cuts[d][i + 1] - cuts[d][i]).Aggregate(1.0, (a, b) => a * b);
+                }
+            }
+
+            Assert.Equal(brute, Hypervolume.Of(points, reference), 9);
+        }
+    }
+
+    /// <summary>Every index tuple of a grid with <paramref name="sizes"/> cells per dimension.</summary>
+    private static IEnumerable<int[]> Cells(int[] sizes)
+    {
+        if (sizes.Any(s => s <= 0))
+        {
+            yield break;
+        }
+
+        var index = new int[sizes.Length];
+        while (true)
+        {
+            yield return (int[])index.Clone();
+            var d = 0;
+            while (d < sizes.Length && ++index[d] == sizes[d])
+            {
+                index[d++] = 0;
+            }
+
+            if (d == sizes.Length)
+            {
+                yield break;
+            }
+        }
+    }
 }
