@@ -85,7 +85,7 @@ public sealed class EvaluateCommand(CliStreams streams, ConfigLocator locator)
         }
         else
         {
-            EvaluationTable.Write(streams.CreateConsole(), accelerator.Name, scored, scoring.Budget, result.GetValue(_perLayer), scoring.Study);
+            EvaluationTable.Write(streams.CreateConsole(), accelerator.Name, scored, scoring.Budget, result.GetValue(_perLayer), scoring.Study, scoring.Objective.Reward.Kind);
         }
 
         return CommandErrors.Ok;

@@ -9,7 +9,7 @@ namespace Apollo.Cli.Output;
 public static class EvaluationTable
 {
     /// <summary>Writes the tables; <paramref name="study"/> names the study whose scoring was used (<c>evaluate --config</c>), or is null.</summary>
-    public static void Write(IAnsiConsole console, string name, ScoredDesign scored, double? budget, bool perLayer, string? study = null)
+    public static void Write(IAnsiConsole console, string name, ScoredDesign scored, double? budget, bool perLayer, string? study = null, ObjectiveKind objective = ObjectiveKind.ThroughputPerArea)
     {
         var e = scored.Evaluation;
         var parameters = string.Join("  ", e.Config.ToParameters().Select(p => $"{p.Key}={F(p.Value, "G")}"));
@@ -41,7 +41,7 @@ public static class EvaluationTable
                 .AddColumn(new TableColumn("energy mJ").RightAligned())
                 .AddColumn(new TableColumn("power W").RightAligned())
                 .AddColumn("weights")
-                .AddColumn(new TableColumn("speedup/mm²").RightAligned());
+                .AddColumn(new TableColumn(objective == ObjectiveKind.ThroughputPerArea ? "speedup/mm²" : $"{objective.Text()} ratio").RightAligned());
             foreach (var w in e.Workloads)
             {
                 perf.AddRow(
@@ -111,7 +111,7 @@ public static class EvaluationTable
         }
         else
         {
-            console.MarkupLine($"reward: [bold]{F(scored.Reward, "F4")}[/] ({(study is null ? "" : "weighted ")}geometric mean of throughput/mm² speedups over the baseline)");
+            console.MarkupLine($"reward: [bold]{F(scored.Reward, "F4")}[/] ({(study is null ? "" : "weighted ")}geometric mean of {(objective == ObjectiveKind.ThroughputPerArea ? "throughput/mm² speedups" : $"{objective.Text()} ratios")} over the baseline)");
         }
 
         if (study is not null)
