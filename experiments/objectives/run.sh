@@ -42,7 +42,8 @@ for objective in latency per-area; do
   done
 done
 echo "## (b) hypervolume per study"
-./apollo studies "$out/b-pareto.db" --format csv | cut -d, -f1,2,7,11
+./apollo studies "$out/b-pareto.db" --format csv \
+  | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } { print $col["study"] "," $col["optimizer"] "," $col["feasible"] "," $col["hypervolume"] }' 
 for optimizer in nsga2 p3bo random; do
   ./apollo pareto "$out/b-pareto.db" --study "$optimizer-s1" --format csv > "$out/front-$optimizer-s1.csv"
 done

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Apollo.Compiler.Mapping;
 using Apollo.Search.Storage;
 using Apollo.Testing;
 
@@ -205,6 +206,21 @@ public sealed class AskTellTests : TestWithTempFolder
         var stored = Assert.Single(Trials(Db, "twin"));
         var reason = Assert.IsType<TrialOutcome.Infeasible>(stored.Outcome).Reason;
         Assert.Equal("does not fit", reason.Message);
+    }
+
+    [Fact]
+    public async Task A_told_stage_is_one_of_the_stores_stages_constraint_included()
+    {
+        var config = Config("random", 30, 1);
+        await Ok(CliRunner.Run("ask", Db, "--study", "twin", "--config", config, "--count", "2"));
+        var unknown = await CliRunner.RunWithInput("""{"feasible": false, "stage": "timing", "reason": "slow"}""", "tell", Db, "--study", "twin", "--trial", "0", "--result", "-");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'timing' is not a stage: area, compile, constraint", unknown.Error);
+
+        const string OverPower = """{"feasible": false, "stage": "constraint", "level": "power_budget", "workload": "resnet50", "needed": 1.2, "available": 0.8, "unit": "W", "reason": "power 1.2 W exceeds the budget of 0.8 W"}""";
+        await Ok(CliRunner.RunWithInput(OverPower, "tell", Db, "--study", "twin", "--trial", "1", "--result", "-"));
+        var reason = Assert.IsType<TrialOutcome.Infeasible>(Assert.Single(Trials(Db, "twin")).Outcome).Reason;
+        Assert.Equal((InfeasibilityStage.Constraint, InfeasibilityLevel.PowerBudget), (reason.Stage, reason.Level));
     }
 
     [Fact]

@@ -132,16 +132,16 @@ public static class TellResult
         var nested = root.TryGetProperty("infeasible", out var i) && i.ValueKind == JsonValueKind.Object;
         var reason = nested ? i : root;
         string Prefix(string field) => nested ? "infeasible." + field : field;
-        var stageText = Text(reason, "stage") ?? throw bad(Prefix("stage"), "required for an infeasible result: area or compile");
+        var stageText = Text(reason, "stage") ?? throw bad(Prefix("stage"), $"required for an infeasible result: {InfeasibilityText.AllStages}");
         if (!InfeasibilityText.TryParseStage(stageText, out var stage))
         {
-            throw bad(Prefix("stage"), $"'{CliValues.Echo(stageText)}' is not a stage: area or compile");
+            throw bad(Prefix("stage"), $"'{CliValues.Echo(stageText)}' is not a stage: {InfeasibilityText.AllStages}");
         }
 
-        var levelText = Text(reason, "level") ?? (stage == InfeasibilityStage.Area ? InfeasibilityLevel.AreaBudget.Text() : throw bad(Prefix("level"), "required for stage compile: parameter_memory, activation_memory, core_memory, pe_memory or instruction_memory"));
+        var levelText = Text(reason, "level") ?? (stage == InfeasibilityStage.Area ? InfeasibilityLevel.AreaBudget.Text() : throw bad(Prefix("level"), $"required for stage {stageText}: {InfeasibilityText.AllLevels}"));
         if (!InfeasibilityText.TryParseLevel(levelText, out var level))
         {
-            throw bad(Prefix("level"), $"'{CliValues.Echo(levelText)}' is not a level: area_budget, parameter_memory, activation_memory, core_memory, pe_memory or instruction_memory");
+            throw bad(Prefix("level"), $"'{CliValues.Echo(levelText)}' is not a level: {InfeasibilityText.AllLevels}");
         }
 
         var message = Text(reason, "message") ?? Text(reason, "reason") ?? throw bad(Prefix("reason"), "required for an infeasible result: why, in words");

@@ -69,6 +69,12 @@ public static class InfeasibilityText
         _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown infeasibility level."),
     };
 
+    /// <summary>Every stage's text, comma-separated, for messages that list the allowed values.</summary>
+    public static string AllStages => string.Join(", ", Stages.Keys);
+
+    /// <summary>Every level's text, comma-separated, for messages that list the allowed values.</summary>
+    public static string AllLevels => string.Join(", ", Levels.Keys);
+
     /// <summary>The stage whose text is <paramref name="text"/>; false for any other text.</summary>
     public static bool TryParseStage(string? text, out InfeasibilityStage stage) => Stages.TryGetValue(text ?? "", out stage);
 

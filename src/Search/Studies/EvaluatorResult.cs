@@ -116,10 +116,10 @@ public abstract record EvaluatorResult
         var stageText = Text(Required(e, "stage", "infeasible"), "infeasible.stage");
         if (!InfeasibilityText.TryParseStage(stageText, out var stage))
         {
-            throw new FormatException($"'infeasible.stage' is '{stageText}'; allowed: {string.Join(", ", Enum.GetValues<InfeasibilityStage>().Select(s => s.Text()))}");
+            throw new FormatException($"'infeasible.stage' is '{stageText}'; allowed: {InfeasibilityText.AllStages}");
         }
 
-        var levels = string.Join(", ", Enum.GetValues<InfeasibilityLevel>().Select(l => l.Text()));
+        var levels = InfeasibilityText.AllLevels;
         InfeasibilityLevel level;
         if (e.TryGetProperty("level", out var l))
         {
