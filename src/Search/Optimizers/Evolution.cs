@@ -69,9 +69,10 @@ public sealed record EvolutionOptions(
 /// random free point.
 /// </para>
 /// <para>
-/// Transfer (<see cref="Prime"/>): the first k children are the priors' k best feasible designs
-/// (re-evaluated as ordinary trials, counted in the budget), so the first population is made of them;
-/// then the run proceeds as usual.
+/// Transfer (<see cref="Prime"/>): the first ⌈k/2⌉ children are the priors' best feasible designs
+/// (re-evaluated as ordinary trials, counted in the budget) and the rest of the first population is uniform
+/// random, as without transfer; then the run proceeds as usual. Half, not all: a population made only of an
+/// unrelated prior's designs lost 2.8% at 1,000 trials in the negative control (experiments/transfer).
 /// </para>
 /// </summary>
 public sealed class Evolution : IOptimizer, ITransferable
@@ -113,7 +114,8 @@ public sealed class Evolution : IOptimizer, ITransferable
         }
 
         _primed = true;
-        foreach (var p in PriorSeeds.Best(_history, priors, _options.Population))
+        // Half the first population, so that a misleading prior cannot take all of the diversity.
+        foreach (var p in PriorSeeds.Best(_history, priors, (_options.Population + 1) / 2))
         {
             _seeds.Enqueue(p);
         }

@@ -39,13 +39,15 @@ public sealed class TransferTests
     }
 
     [Fact]
-    public void Evolution_seeds_its_first_population_with_the_priors_best_feasible_designs()
+    public void Evolution_seeds_half_its_first_population_with_the_priors_best_feasible_designs()
     {
         var prior = Prior(1);
         var evo = new Evolution(Space, 3, new EvolutionOptions(Population: 8));
         evo.Prime([prior]);
         var first = evo.Suggest(8).Select(s => s.Point).ToList();
-        Assert.Equal(BestFeasible(prior, 8), first);
+        Assert.Equal(BestFeasible(prior, 4), first[..4]);
+        // The other half is random, as in a cold run: none of them is among the prior's best eight.
+        Assert.Empty(first[4..].Intersect(BestFeasible(prior, 8)));
     }
 
     [Fact]
