@@ -8,7 +8,7 @@ namespace Apollo.Reports;
 /// <summary>
 /// What a study's rewards mean: the settings of its stored config snapshot (the <c>studies.config_snapshot</c> column)
 /// other than those that only say how the run went — study name, optimizer, seed, trial budget, batch size, database,
-/// threads, stop rules — and the area budget, which reports keep as a column of its own. What remains is the space
+/// threads, stop rules, transfer sources — and the area budget, which reports keep as a column of its own. What remains is the space
 /// file (which names the technology file), the baseline, the workload folder and workloads or set, the workload
 /// weights, and any objective or constraint a config adds. Rewards of studies with different fingerprints are
 /// different quantities: reports and <c>apollo summary</c> never pool or rank them together.
@@ -23,6 +23,9 @@ public sealed record ObjectiveFingerprint(string Id, IReadOnlyList<KeyValuePair<
     public static readonly IReadOnlySet<string> RunSettings = new HashSet<string>(StringComparer.Ordinal)
     {
         "study", "optimizer", "seed", "trials", "batch_size", "database", "threads", "stop", "area_budget_mm2",
+
+        // A warm start changes where a search looks, not what a point scores: warm and cold runs are compared.
+        "transfer",
     };
 
     /// <summary>Settings holding a file or folder path.</summary>

@@ -38,6 +38,11 @@ public sealed partial class SearchCommandTests
 
         var studies = await CliRunner.Run("studies", Path.Combine(_dir, "warm-cli.db"), "--format", "csv");
         Assert.Contains($"source@{source}", studies.Out);
+
+        // The report re-evaluates the warm study's best design from its snapshot, transfer sources and all.
+        var report = await CliRunner.Run("report", Path.Combine(_dir, "warm-cli.db"), "--no-maps", "--out", Path.Combine(_dir, "warm-report"));
+        Assert.True(report.ExitCode == 0, report.Error);
+        Assert.DoesNotContain("cannot re-evaluate", report.Error);
     }
 
     [Fact]

@@ -34,6 +34,14 @@ public sealed class ObjectiveFingerprintTests
         Assert.Equal("baseline accelerators/baseline.yaml, space accelerators/space.yaml, workload_dir workloads, workload_set all", a.Description);
     }
 
+    [Fact]
+    public void A_warm_start_keeps_the_fingerprint_of_the_cold_study()
+    {
+        var cold = ObjectiveFingerprint.Of(Study("/r"));
+        var warm = ObjectiveFingerprint.Of(Study("/r", weights: "transfer: [{database: '/r/results/source.db', study: 'src', digest: 'ab12'}]"));
+        Assert.Equal(cold.Id, warm.Id);
+    }
+
     [Theory]
     [InlineData("workloads: ['mobilenet_v2']", null)]
     [InlineData("workload_set: 'all'", "workload_weights: {'resnet50': 2}")]

@@ -107,7 +107,9 @@ public sealed class ReportCommand(CliStreams streams, ConfigLocator locator)
         var file = Path.Combine(Path.GetTempPath(), $"apollo-report-{Guid.NewGuid():N}.yaml");
         try
         {
-            File.WriteAllText(file, study.Study.Definition.ConfigSnapshot);
+            // Without its transfer sources: they do not change how a point scores, and their databases need not be here.
+            var snapshot = string.Join('\n', study.Study.Definition.ConfigSnapshot.Split('\n').Where(line => !line.StartsWith("transfer:", StringComparison.Ordinal)));
+            File.WriteAllText(file, snapshot);
             var config = SearchConfig.Load(file, locator.WorkingDirectory, locator.ConfigsRoot, OptimizerRegistry.Default);
             if (config.Evaluator is not null)
             {
