@@ -46,6 +46,17 @@ public sealed partial class SearchCommandTests
     }
 
     [Fact]
+    public async Task A_multi_objective_study_refuses_transfer_with_one_line()
+    {
+        var source = await Source("scalar");
+        var r = await CliRunner.Run("search", Config("front", "nsga2", 16, extra: "objectives: [latency, area]"), "--transfer-from", source, "--no-report");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.Contains("multi-objective", r.Error);
+        Assert.False(File.Exists(Path.Combine(_dir, "front.db")), "nothing is written before the config is accepted");
+    }
+
+    [Fact]
     public async Task A_changed_prior_is_refused_on_resume()
     {
         var source = await Source("prior");
