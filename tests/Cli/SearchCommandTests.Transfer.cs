@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Apollo.Search.Storage;
 using Apollo.Testing;
 
@@ -130,23 +129,7 @@ public sealed partial class SearchCommandTests
         var killed = Config("warm-killed", "p3bo", trials, workloads: workloads, batch: 8, threads: 1, extra: $"transfer: [{{database: {source}}}]");
         var db = Path.Combine(_dir, "warm-killed.db");
 
-        using (var child = StartApollo("search", killed, "--no-report"))
-        {
-            var deadline = Stopwatch.StartNew();
-            while (CommittedTrials(db, "warm-killed") < 80)
-            {
-                if (child.HasExited)
-                {
-                    Assert.Fail("the child finished before it could be killed: " + await child.StandardError.ReadToEndAsync());
-                }
-
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "no trials were committed in time");
-                await Task.Delay(20);
-            }
-
-            child.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
-            await child.WaitForExitAsync();
-        }
+        await SearchAndKillAfter(80, db, "warm-killed", "search", killed, "--no-report");
 
         var before = CommittedTrials(db, "warm-killed");
         Assert.InRange(before, 80, trials - 1);

@@ -217,24 +217,8 @@ public sealed partial class SearchCommandTests : IDisposable
         var killed = Config("killed", "p3bo", trials, workloads: "[mobilenet_v2, resnet50, unet, rnnt_decoder]", batch: 8, threads: 1);
         var db = Path.Combine(_dir, "killed.db");
 
-        using (var child = StartApollo("search", killed))
-        {
-            // Kill once some batches are committed but long before the end.
-            var deadline = Stopwatch.StartNew();
-            while (CommittedTrials(db, "killed") < 80)
-            {
-                if (child.HasExited)
-                {
-                    Assert.Fail("the child finished before it could be killed: " + await child.StandardError.ReadToEndAsync());
-                }
-
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "no trials were committed in time");
-                await Task.Delay(20);
-            }
-
-            child.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
-            await child.WaitForExitAsync();
-        }
+        // Kill once some batches are committed but long before the end.
+        await SearchAndKillAfter(80, db, "killed", "search", killed);
 
         var before = CommittedTrials(db, "killed");
         Assert.InRange(before, 80, trials - 1);
@@ -286,6 +270,26 @@ public sealed partial class SearchCommandTests : IDisposable
         var resumed = await CliRunner.Run("search", config, "--resume", "--trials", (stored.Count + 16).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Equal(stored.Count + 16, Trials(db, "interrupted").Count);
+    }
+
+    /// <summary>Runs apollo with <paramref name="args"/> and SIGKILLs it once <paramref name="study"/> has at least <paramref name="trials"/> committed trials.</summary>
+    private async Task SearchAndKillAfter(int trials, string db, string study, params string[] args)
+    {
+        using var child = StartApollo(args);
+        var deadline = Stopwatch.StartNew();
+        while (CommittedTrials(db, study) < trials)
+        {
+            if (child.HasExited)
+            {
+                Assert.Fail("the child finished before it could be killed: " + await child.StandardError.ReadToEndAsync());
+            }
+
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "no trials were committed in time");
+            await Task.Delay(20);
+        }
+
+        child.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
+        await child.WaitForExitAsync();
     }
 
     private static int CommittedTrials(string db, string study)

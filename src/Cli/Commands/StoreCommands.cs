@@ -55,7 +55,7 @@ public sealed class StoreCommands(CliStreams streams, ConfigLocator locator)
                         [
                             Markup.Escape(d.Name), Markup.Escape(d.Optimizer), d.Seed.ToString(CultureInfo.InvariantCulture), StoreViews.F(d.AreaBudgetMm2, "G"),
                             $"{s.Trials}/{d.RequestedTrials}", s.Feasible.ToString(CultureInfo.InvariantCulture), StoreViews.F(s.BestReward, "F4"),
-                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(Sources(s.Study.Definition)),
+                            s.Study.CreatedAt.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(Sources(d)),
                             .. anyPareto ? [hv is { } h ? StoreViews.F(h, "F4") : "-"] : Array.Empty<string>(),
                         ];
                         table.AddRow(cells);
