@@ -12,29 +12,50 @@ namespace Apollo.Search.Optimizers;
 /// </summary>
 public sealed record P3boMemberSpec(string Optimizer, IOptimizerOptions? Options = null);
 
+/// <summary>How <see cref="P3bo"/> scores a member's proposals in a round (YAML <c>credit: top_k | incumbent</c>).</summary>
+public enum P3boCredit
+{
+    /// <summary>
+    /// Relative improvement of the member's best proposal over the k-th best reward before the round: a
+    /// member earns credit for every proposal that enters the top k, not only for a new incumbent.
+    /// </summary>
+    TopK,
+
+    /// <summary>Relative improvement of the member's best proposal over the best reward before the round (the first version).</summary>
+    Incumbent,
+}
+
 /// <summary>Options of <see cref="P3bo"/> (YAML keys in snake_case).</summary>
 /// <param name="Members">Ensemble (<c>members</c>: a list of <c>{optimizer: name, options: {...}}</c>); null = <see cref="DefaultMembers"/>.</param>
-/// <param name="Temperature">τ of the softmax that splits each batch by credit (<c>temperature</c>, (0, 100], default 0.5).</param>
+/// <param name="Temperature">τ of the softmax that splits each batch by credit, applied to credits divided by the largest one (<c>temperature</c>, (0, 100], default 0.25).</param>
 /// <param name="Decay">γ, the factor credits decay by each round (<c>decay</c>, [0, 1], default 0.8).</param>
 /// <param name="Adaptive">A-P3BO: every <c>adapt_every</c> rounds replace the lowest-credit member by a mutated copy of the best one's hyperparameters (<c>adaptive</c>, default false).</param>
 /// <param name="AdaptEvery">Rounds between adaptations (<c>adapt_every</c>, 1..10000, default 5).</param>
+/// <param name="Credit">What a round's proposals earn (<c>credit: top_k | incumbent</c>, default top_k).</param>
+/// <param name="TopK">k of <see cref="P3boCredit.TopK"/> (<c>top_k</c>, 1..10000, default 16).</param>
+/// <param name="MinShare">Proposals every member gets per batch while the batch has room for all (<c>min_share</c>, 0..1000, default 1), so that no member's credit goes unmeasured.</param>
 public sealed record P3boOptions(
     IReadOnlyList<P3boMemberSpec>? Members = null,
-    double Temperature = 0.5,
+    double Temperature = 0.25,
     double Decay = 0.8,
     bool Adaptive = false,
-    int AdaptEvery = 5) : IOptimizerOptions
+    int AdaptEvery = 5,
+    P3boCredit Credit = P3boCredit.TopK,
+    int TopK = 16,
+    int MinShare = 1) : IOptimizerOptions
 {
-    internal static readonly string[] Keys = ["members", "temperature", "decay", "adaptive", "adapt_every"];
+    internal static readonly string[] Keys = ["members", "temperature", "decay", "adaptive", "adapt_every", "credit", "top_k", "min_share"];
 
     /// <summary>
-    /// Two evolution variants (mutation probability 0.05 and 0.2), a cheap gp-ei (256 training points,
-    /// 128 for fits, 300 candidates: so that it does not dominate the ensemble's runtime) and random.
+    /// Two evolution variants — regularized evolution (Real et al. 2019: population 32, crossover 0.9, the latest
+    /// survive, mutation probability 0.05) and the elitist default — a cheap gp-ei (256 training points, 128 for fits,
+    /// 300 candidates: so that it does not dominate the ensemble's runtime) and random: the kinds of Angermueller et
+    /// al.'s population (evolution variants, a model-based optimizer, random).
     /// </summary>
     public static IReadOnlyList<P3boMemberSpec> DefaultMembers { get; } =
     [
-        new("evolution", new EvolutionOptions(MutationProbability: 0.05)),
-        new("evolution", new EvolutionOptions(MutationProbability: 0.2)),
+        new("evolution", new EvolutionOptions(Population: 32, CrossoverRate: 0.9, MutationProbability: 0.05, Survivors: SurvivorSelection.Latest)),
+        new("evolution", new EvolutionOptions()),
         new("gp-ei", new GpEiOptions(MaxTrainingPoints: 256, FitPoints: 128, RefitEvery: 50, Candidates: 300, LocalStarts: 2)),
         new("random"),
     ];
@@ -73,12 +94,16 @@ public sealed record P3boOptions(
             OptionReader.Double(node, "temperature", d.Temperature, 0, 100, minExclusive: true),
             OptionReader.Double(node, "decay", d.Decay, 0, 1),
             OptionReader.Bool(node, "adaptive", d.Adaptive),
-            OptionReader.Int(node, "adapt_every", d.AdaptEvery, 1, 10_000));
+            OptionReader.Int(node, "adapt_every", d.AdaptEvery, 1, 10_000),
+            OptionReader.Choice(node, "credit", d.Credit),
+            OptionReader.Int(node, "top_k", d.TopK, 1, 10_000),
+            OptionReader.Int(node, "min_share", d.MinShare, 0, 1000));
     }
 
     internal void Validate()
     {
-        if (EffectiveMembers.Count == 0 || !(Temperature > 0) || Decay is < 0 or > 1 || AdaptEvery < 1)
+        if (EffectiveMembers.Count == 0 || !(Temperature > 0) || Decay is < 0 or > 1 || AdaptEvery < 1
+            || !Enum.IsDefined(Credit) || TopK < 1 || MinShare < 0)
         {
             throw new ArgumentException($"Invalid p3bo options: {this}.");
         }
@@ -89,13 +114,15 @@ public sealed record P3boOptions(
 /// Population-based black-box optimization (Angermueller et al., "Population-Based Black-Box
 /// Optimization for Biological Sequence Design", ICML 2020), as compared in Apollo.
 /// <para>
-/// All members observe all data. Each batch is split among members in proportion to
-/// softmax(credit/τ), rounded by largest remainder (ties to the earlier member). After each
-/// <see cref="Observe"/> (one round) every credit decays by γ and each member gains its relative
-/// improvement: (best reward among its proposals in the round − best reward before the round) /
-/// best before, clipped to [0, 1]; finding the first feasible point counts 1. With
-/// <c>adaptive</c> (A-P3BO), every <c>adapt_every</c> rounds the lowest-credit member is replaced by
-/// a copy of the highest-credit member with log-normally perturbed hyperparameters, warm-started
+/// All members observe all data. Each batch gives every member <c>min_share</c> proposals, and splits the rest by
+/// softmax(credit/(τ·max credit)), rounded by largest remainder (ties to the earlier member). After each
+/// <see cref="Observe"/> (one round) every credit decays by γ and each member gains its score: with
+/// <see cref="P3boCredit.TopK"/> the mean over its proposals of the relative improvement over the k-th best reward
+/// before the round, clipped to [0, 1] (1 while fewer than k are feasible); with <see cref="P3boCredit.Incumbent"/>
+/// (the first version, unscaled softmax) its best proposal's relative improvement over the best before, clipped to
+/// [0, 1], the first feasible point counting 1. With <c>adaptive</c> (A-P3BO), every <c>adapt_every</c> rounds the
+/// lowest-credit member whose kind has another member is replaced by a copy of the highest-credit member with
+/// log-normally perturbed hyperparameters (random, having none, is never copied), warm-started
 /// on the full history, starting at the mean credit. Proposers are "p3bo/&lt;member id&gt;".
 /// In a multi-objective study (observations with <see cref="Observation.Objectives"/>) the improvement is that of
 /// the dominated hypervolume instead of the best reward (Angermueller et al. credit by the population's
@@ -149,18 +176,23 @@ public sealed class P3bo : IOptimizer, ITransferable
     /// <summary>How a batch of <paramref name="count"/> is split among the current members.</summary>
     public IReadOnlyList<int> Allocation(int count)
     {
+        var floor = count >= _members.Count * _options.MinShare ? _options.MinShare : 0;
+        var rest = count - (floor * _members.Count);
         var max = _members.Max(m => m.Credit);
-        var weights = _members.Select(m => Math.Exp((m.Credit - max) / _options.Temperature)).ToArray();
+        // top_k credits are scaled by the leader's so that τ means the same on every objective;
+        // incumbent keeps the first version's unscaled softmax, so its studies replay bit for bit.
+        var scale = _options.Credit == P3boCredit.TopK && max > 0 ? max : 1;
+        var weights = _members.Select(m => Math.Exp((m.Credit - max) / (_options.Temperature * scale))).ToArray();
         var sum = weights.Sum();
-        var exact = weights.Select(w => w / sum * count).ToArray();
+        var exact = weights.Select(w => w / sum * rest).ToArray();
         var quota = exact.Select(e => (int)Math.Floor(e)).ToArray();
-        var left = count - quota.Sum();
+        var left = rest - quota.Sum();
         foreach (var i in Enumerable.Range(0, quota.Length).OrderByDescending(i => exact[i] - quota[i]).ThenBy(i => i).Take(left))
         {
             quota[i]++;
         }
 
-        return quota;
+        return quota.Select(q => q + floor).ToArray();
     }
 
     public IReadOnlyList<Suggestion> Suggest(int count)
@@ -206,7 +238,7 @@ public sealed class P3bo : IOptimizer, ITransferable
 
     public void Observe(IReadOnlyList<Observation> observations)
     {
-        var bestBefore = _history.BestReward;
+        var reference = _options.Credit == P3boCredit.TopK ? KthBestReward(_options.TopK) : _history.BestReward;
         var added = _history.Add(observations);
         foreach (var m in _members)
         {
@@ -222,7 +254,7 @@ public sealed class P3bo : IOptimizer, ITransferable
             }
         }
 
-        var gains = added.Any(o => o.Objectives is not null) ? HypervolumeGains(proposals, added) : RewardGains(proposals, bestBefore);
+        var gains = added.Any(o => o.Objectives is not null) ? HypervolumeGains(proposals, added) : RewardGains(proposals, reference);
         for (var i = 0; i < _members.Count; i++)
         {
             _members[i].Credit = _options.Decay * _members[i].Credit + gains[i];
@@ -235,13 +267,42 @@ public sealed class P3bo : IOptimizer, ITransferable
         }
     }
 
-    /// <summary>Single objective: each member's relative improvement of the best reward, clipped to [0, 1]; the first feasible point counts 1.</summary>
-    private static double[] RewardGains(IReadOnlyList<List<Observation>> proposals, double bestBefore) =>
+    /// <summary>
+    /// Single objective: each member's relative improvement over <paramref name="reference"/> (the best reward before the
+    /// round, or the k-th best with <see cref="P3boCredit.TopK"/>), clipped to [0, 1]; with no reference yet (no feasible
+    /// point, or fewer than k) any feasible proposal counts 1.
+    /// </summary>
+    private double[] RewardGains(IReadOnlyList<List<Observation>> proposals, double reference) =>
         proposals.Select(own =>
         {
-            var roundBest = own.Aggregate(0.0, (best, o) => Math.Max(best, o.Reward));
-            return bestBefore > 0 ? Math.Clamp((roundBest - bestBefore) / bestBefore, 0, 1) : roundBest > 0 ? 1 : 0;
+            double Gain(double reward) => reference > 0 ? Math.Clamp((reward - reference) / reference, 0, 1) : reward > 0 ? 1 : 0;
+            if (_options.Credit == P3boCredit.TopK)
+            {
+                // Per proposal, so that a member given more of the batch does not earn more for that alone.
+                return own.Count == 0 ? 0 : own.Average(o => Gain(o.Reward));
+            }
+
+            return Gain(own.Aggregate(0.0, (best, o) => Math.Max(best, o.Reward)));
         }).ToArray();
+
+    /// <summary>The k-th best feasible reward observed so far, 0 while fewer than k are feasible.</summary>
+    private double KthBestReward(int k)
+    {
+        var top = new PriorityQueue<double, double>(k + 1);
+        foreach (var o in _history.Observations)
+        {
+            if (o.Feasible)
+            {
+                top.Enqueue(o.Reward, o.Reward);
+                if (top.Count > k)
+                {
+                    top.Dequeue();
+                }
+            }
+        }
+
+        return top.Count == k ? top.Peek() : 0;
+    }
 
     /// <summary>
     /// Multi-objective: each member's relative improvement of the dominated hypervolume of every feasible point so
@@ -266,8 +327,18 @@ public sealed class P3bo : IOptimizer, ITransferable
     private void Adapt()
     {
         var best = Enumerable.Range(0, _members.Count).OrderByDescending(i => _members[i].Credit).ThenBy(i => i).First();
-        var worst = Enumerable.Range(0, _members.Count).OrderBy(i => _members[i].Credit).ThenByDescending(i => i).First();
-        if (_members[best].Credit <= _members[worst].Credit)
+        if (_members[best].Spec.Options is not (EvolutionOptions or GpEiOptions))
+        {
+            return; // nothing to perturb: a copy would be the same optimizer
+        }
+
+        // The last member of an optimizer kind is never replaced: copying the early leader everywhere
+        // collapsed the ensemble to one kind (random, in one run) and lost the hedge P3BO exists for.
+        var worst = Enumerable.Range(0, _members.Count)
+            .Where(i => i != best && _members.Count(m => m.Spec.Optimizer == _members[i].Spec.Optimizer) > 1)
+            .OrderBy(i => _members[i].Credit).ThenByDescending(i => i)
+            .Cast<int?>().FirstOrDefault();
+        if (worst is not { } replaced || _members[best].Credit <= _members[replaced].Credit)
         {
             return; // no evidence to act on
         }
@@ -276,7 +347,7 @@ public sealed class P3bo : IOptimizer, ITransferable
         var child = CreateMember(Mutate(_members[best].Spec), credit);
         ShareTransfer(child);
         child.Optimizer.Observe(_history.Observations);
-        _members[worst] = child;
+        _members[replaced] = child;
     }
 
     /// <summary>

@@ -32,8 +32,8 @@ public sealed class OptimizerRegistryTests
     public void Options_are_parsed()
     {
         var opt = (Evolution)OptimizerRegistry.Default.Create("evolution", SyntheticObjectives.Small, 1,
-            OptimizerRegistry.Default.Parse("evolution", Options("population: 8\nmutation_probability: 0.25\ntournament_size: 2\nsurvivors: best")));
-        Assert.Equal(new EvolutionOptions(8, 0.9, 0.25, 2, SurvivorSelection.Best), opt.Options);
+            OptimizerRegistry.Default.Parse("evolution", Options("population: 8\nmutation_probability: 0.25\ntournament_size: 2\nsurvivors: latest")));
+        Assert.Equal(new EvolutionOptions(8, 0.5, 0.25, 2, SurvivorSelection.Latest), opt.Options);
     }
 
     [Fact]
