@@ -85,7 +85,13 @@ public sealed class StoreUpgradeCommandTests : IDisposable
         const int trials = StoreFixtures.V1Trials + 16;
         var count = trials.ToString(CultureInfo.InvariantCulture);
 
-        var resumed = await CliRunner.Run("search", StoreFixtures.V1Config, "--db", db, "--resume", "--trials", count, "--no-report");
+        // The fixture's own config no longer replays (evolution's defaults changed): resume refuses it in one line.
+        var refused = await CliRunner.Run("search", StoreFixtures.V1Config, "--db", db, "--resume", "--trials", count, "--no-report");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("does not replay", Assert.Single(Lines(refused.Error)), StringComparison.Ordinal);
+        Assert.Equal(StoreFixtures.V1Trials, Trials(db).Count);
+
+        var resumed = await CliRunner.Run("search", StoreFixtures.V1ConfigFirstDefaults, "--db", db, "--resume", "--trials", count, "--no-report");
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Contains($"({StoreFixtures.V1Trials} resumed)", resumed.Out);
         Assert.True(File.Exists(db + ".v1.bak"));
@@ -95,7 +101,7 @@ public sealed class StoreUpgradeCommandTests : IDisposable
         // rewards. What resume must guarantee is determinism: a second copy resumed the same way is identical.
         var reference = Path.Combine(_dir, "reference.db");
         File.Copy(db + ".v1.bak", reference);
-        var again = await CliRunner.Run("search", StoreFixtures.V1Config, "--db", reference, "--resume", "--trials", count, "--no-report");
+        var again = await CliRunner.Run("search", StoreFixtures.V1ConfigFirstDefaults, "--db", reference, "--resume", "--trials", count, "--no-report");
         Assert.True(again.ExitCode == 0, again.Error);
 
         var continued = Trials(db);

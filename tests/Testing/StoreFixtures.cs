@@ -20,6 +20,9 @@ public static class StoreFixtures
 
     public static string V1Config => Path.Combine(Directory, "v1-study.yaml");
 
+    /// <summary>v1-study.yaml with the evolution options of its day spelt out: evolution's defaults changed since (issue 11).</summary>
+    public static string V1ConfigFirstDefaults => Path.Combine(Directory, "v1-study-first-defaults.yaml");
+
     public static string V1TrialsJson => Path.Combine(Directory, "v1-study.trials.jsonl");
 
     /// <summary>Copies the v1 fixture to <paramref name="path"/>.</summary>
