@@ -257,6 +257,22 @@ public sealed class YamlNode
     /// <inheritdoc/>
     public override string ToString() => $"{File}:{Line} {Path}";
 
+    /// <summary>
+    /// The node as one line of flow YAML (<c>{population: 32, survivors: latest}</c>), keys in document order,
+    /// scalars single-quoted unless plain: a canonical text for snapshots that parses back to the same values.
+    /// </summary>
+    public string ToFlow() => Flow(Node);
+
+    private static string Flow(YamlDotNet.RepresentationModel.YamlNode node) => node switch
+    {
+        YamlMappingNode m => "{" + string.Join(", ", m.Children.Select(kv => $"{Flow(kv.Key)}: {Flow(kv.Value)}")) + "}",
+        YamlSequenceNode q => "[" + string.Join(", ", q.Children.Select(Flow)) + "]",
+        YamlScalarNode { Value: { } v } when v.Length > 0 && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '+')
+            && node is YamlScalarNode { Style: not (ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted) } => v,
+        YamlScalarNode sc => "'" + (sc.Value ?? "").Replace("'", "''", StringComparison.Ordinal) + "'",
+        _ => "null",
+    };
+
     /// <summary>The parent node, if any (used to report a missing field against its enclosing mapping).</summary>
     public YamlNode? Parent => _parent;
 }

@@ -22,7 +22,7 @@ public sealed record ObjectiveFingerprint(string Id, IReadOnlyList<KeyValuePair<
     /// <summary>Snapshot settings that describe the run, not its objective.</summary>
     public static readonly IReadOnlySet<string> RunSettings = new HashSet<string>(StringComparer.Ordinal)
     {
-        "study", "optimizer", "seed", "trials", "batch_size", "database", "threads", "stop", "area_budget_mm2",
+        "study", "optimizer", SearchConfig.OptimizerOptionsSetting, "seed", "trials", "batch_size", "database", "threads", "stop", "area_budget_mm2",
 
         // A warm start changes where a search looks, not what a point scores: warm and cold runs are compared.
         "transfer",

@@ -1,5 +1,6 @@
 using Apollo.Configuration;
 using Apollo.Search.Storage;
+using Apollo.Search.Studies;
 
 namespace Apollo.Reports;
 
@@ -8,7 +9,10 @@ public sealed record StudyTrials(string Database, StudyInfo Study, IReadOnlyList
 {
     public string Name => Study.Definition.Name;
 
-    public string Optimizer => Study.Definition.Optimizer;
+    /// <summary>The optimizer's name, followed by its options when the study was given any (<c>evolution {population: 32}</c>), so that two configurations of one optimizer are told apart.</summary>
+    public string Optimizer { get; } = SearchConfig.ResumeSettings(Study.Definition.ConfigSnapshot).TryGetValue(SearchConfig.OptimizerOptionsSetting, out var options)
+        ? $"{Study.Definition.Optimizer} {options}"
+        : Study.Definition.Optimizer;
 
     public double BudgetMm2 => Study.Definition.AreaBudgetMm2;
 

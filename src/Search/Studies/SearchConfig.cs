@@ -346,6 +346,9 @@ public sealed record SearchConfig(
         };
     }
 
+    /// <summary>The snapshot line of the optimizer's options (absent when none were given, and in older snapshots).</summary>
+    public const string OptimizerOptionsSetting = "optimizer_options";
+
     /// <summary>
     /// The settings a resumed study must keep, from a snapshot: every resolved field except the trial
     /// budget (which a resume may extend) and comments.
@@ -386,6 +389,13 @@ public sealed record SearchConfig(
             $"batch_size: {BatchSize.ToString(inv)}",
             $"seed: {Seed.ToString(inv)}",
         };
+        if (OptimizerOptions is not null)
+        {
+            // Written only when given, so earlier snapshots still match; recorded so that summaries can tell two
+            // configurations of one optimizer apart (resume checks the options by replaying the trials).
+            lines.Insert(lines.FindIndex(l => l.StartsWith("optimizer:", StringComparison.Ordinal)) + 1, $"{OptimizerOptionsSetting}: {OptimizerOptions.ToFlow()}");
+        }
+
         if (APrioriConstraints)
         {
             lines.Add("a_priori_constraints: true"); // written only when on, so earlier snapshots still match

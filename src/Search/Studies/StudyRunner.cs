@@ -217,6 +217,11 @@ public sealed class StudyRunner(SearchConfig config, DesignSpaceAdapter adapter,
         var after = SearchConfig.ResumeSettings(config.Snapshot());
         foreach (var field in after.Keys.Concat(before.Keys.Where(k => !after.ContainsKey(k))))
         {
+            if (field == SearchConfig.OptimizerOptionsSetting && !before.ContainsKey(field))
+            {
+                continue; // snapshots before the options were recorded: the replay of the trials checks them
+            }
+
             Same(field, before.GetValueOrDefault(field, "(not set)"), after.GetValueOrDefault(field, "(not set)"));
         }
     }
