@@ -53,6 +53,25 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Summary_keeps_two_labelled_configurations_of_one_optimizer_apart()
+    {
+        var sweep = WriteSweep(_dir, "labels", """
+              optimizers: [{name: evolution, label: small, options: {population: 4}}, {name: evolution, label: large, options: {population: 12, survivors: latest}}, evolution]
+              budgets: [6.8]
+              seeds: [1, 2]
+            """, 16);
+        var run = await CliRunner.Run("sweep", sweep, "--jobs", "2");
+        Assert.True(run.ExitCode == 0, run.Error + run.Out);
+        var shards = Directory.GetFiles(Path.Combine(_dir, "results", "shards"), "*.db");
+        var summary = await CliRunner.Run(["summary", .. shards, "--format", "json"]);
+        var rows = summary.Out.Trim().Split('\n').Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.Equal(
+            ["evolution", "evolution {population: 12, survivors: latest}", "evolution {population: 4}"],
+            rows.Select(r => (string)r["optimizer"]!).Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.Equal(2, (int)r["runs"]!)); // two runs each, not six pooled
+    }
+
+    [Fact]
     public async Task A_local_sweep_runs_every_cell_into_its_shard_and_a_rerun_skips_finished_cells()
     {
         var sweep = WriteSweep(_dir, "small", SmallMatrix, 24);

@@ -136,4 +136,17 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Equal(0, mkfifo.ExitCode);
         return path;
     }
+
+    [Fact]
+    public void Flow_text_is_one_line_that_parses_back_to_the_same_values()
+    {
+        var node = YamlNode.Parse("population: 32\nsurvivors: latest\nname: 'it''s: odd'\nlist: [1, 2.5, -3]\nnested:\n  a: {b: x y}\n", "f.yaml");
+        var flow = node.ToFlow();
+        Assert.Equal("{population: 32, survivors: latest, name: 'it''s: odd', list: [1, 2.5, -3], nested: {a: {b: 'x y'}}}", flow);
+        var back = YamlNode.Parse(flow, "g.yaml");
+        Assert.Equal(32, back.GetInt("population"));
+        Assert.Equal("it's: odd", back.GetString("name"));
+        Assert.Equal("x y", back.Get("nested").Get("a").GetString("b"));
+        Assert.Equal(flow, back.ToFlow());
+    }
 }
