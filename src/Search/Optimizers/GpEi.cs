@@ -32,7 +32,7 @@ public enum Scalarization
 
 /// <summary>Options of <see cref="GpEi"/> (YAML keys in snake_case).</summary>
 /// <param name="InitialRandom">Uniform random points before the model is used (<c>initial_random</c>, 1..10000, default 10).</param>
-/// <param name="Infeasible"><see cref="InfeasibleHandling.Impute"/> (Vizier-style: infeasible trials enter the regression with a label below every feasible one), <see cref="InfeasibleHandling.Feasibility"/> (EI × P(feasible) from least-squares classification) or <see cref="InfeasibleHandling.Laplace"/> (EI × P(feasible) from a Laplace-approximation GP classifier, Rasmussen &amp; Williams 2006 §3.4) (<c>infeasible: impute | feasibility | laplace</c>, default impute).</param>
+/// <param name="Infeasible"><see cref="InfeasibleHandling.Impute"/> (Vizier-style: infeasible trials enter the regression with a label below every feasible one), <see cref="InfeasibleHandling.Feasibility"/> (EI × P(feasible) from least-squares classification) or <see cref="InfeasibleHandling.Laplace"/> (EI × P(feasible) from a Laplace-approximation GP classifier, Rasmussen &amp; Williams 2006 §3.4) (<c>infeasible: impute | feasibility | laplace</c>, default laplace since 2026-12-02, impute before).</param>
 /// <param name="MaxTrainingPoints">Bound on the GP training set: the best half plus the most recent (<c>max_training_points</c>, 16..4000, default 512).</param>
 /// <param name="FitPoints">Points used for the hyperparameter fit, chosen the same way (<c>fit_points</c>, 8..max_training_points, default 128: a fit costs O(fit_points³) per L-BFGS step, and 128 points pin down 12 hyperparameters well).</param>
 /// <param name="RefitEvery">Once the data set has more than 50 points, hyperparameters are refitted when it grew by max(refit_every, 5 %) points; always before (<c>refit_every</c>, 1..10000, default 25).</param>
@@ -40,12 +40,13 @@ public enum Scalarization
 /// <param name="Candidates">Random grid points scored per suggestion before the local search (<c>candidates</c>, 10..100000, default 500).</param>
 /// <param name="LocalStarts">Best observed points from which the local (one/two-gene) search starts, besides the best random candidate (<c>local_starts</c>, 0..100, default 3).</param>
 /// <param name="Scalarization"><see cref="Scalarization.Reward"/> (the GP models log reward) or <see cref="Scalarization.Parego"/> (a fresh random augmented Chebyshev scalarization of the objectives per batch, for multi-objective studies) (<c>scalarization: reward | parego</c>, default reward).</param>
-/// <param name="TrustRegion">TuRBO-1 trust region (Eriksson et al. 2019): candidates only inside a box around the region's best design, which grows on successes, shrinks on failures and restarts from a fresh random design when it collapses; the regression is trained on the <c>local_points</c> observations nearest to the centre (<c>trust_region: true | false</c>, default false; ignored with <c>scalarization: parego</c>).</param>
+/// <param name="TrustRegion">TuRBO-1 trust region (Eriksson et al. 2019): candidates only inside a box around the region's best design, which grows on successes, shrinks on failures and restarts from a fresh random design when it collapses; the regression is trained on the <c>local_points</c> observations nearest to the centre (<c>trust_region: true | false</c>, default true since 2026-12-02; ignored with <c>scalarization: parego</c>).</param>
 /// <param name="LocalPoints">With <c>trust_region</c>: the regression's training set, the observations nearest to the region's centre in lengthscale units (<c>local_points</c>, 16..max_training_points, default 256).</param>
 /// <param name="ClassifierPoints">With <c>infeasible: laplace</c>: the classifier's training set, the most recent half plus the nearest to the region's centre (or the incumbent) (<c>classifier_points</c>, 16..4000, default 256: each Newton step costs O(n³)).</param>
+/// <param name="MinFeasibility">With <c>infeasible: laplace</c>: candidates whose P(feasible) is below this bound are not proposed — the probabilistic constraint of Gelbart, Snoek &amp; Adams, "Bayesian Optimization with Unknown Constraints", UAI 2014 — so that the maximizer does not spend suggestions in neighbourhoods the classifier already knows to be infeasible; 0 turns it off (<c>min_feasibility</c>, 0..0.99, default 0.5: on the quality problem it raised the feasible fraction of 5 × 1,000 trials from 41.9% to about 61% at the same median best).</param>
 public sealed record GpEiOptions(
     int InitialRandom = 10,
-    InfeasibleHandling Infeasible = InfeasibleHandling.Impute,
+    InfeasibleHandling Infeasible = InfeasibleHandling.Laplace,
     int MaxTrainingPoints = 512,
     int FitPoints = 128,
     int RefitEvery = 25,
@@ -53,13 +54,14 @@ public sealed record GpEiOptions(
     int Candidates = 500,
     int LocalStarts = 3,
     Scalarization Scalarization = Scalarization.Reward,
-    bool TrustRegion = false,
+    bool TrustRegion = true,
     int LocalPoints = 256,
-    int ClassifierPoints = 256) : IOptimizerOptions
+    int ClassifierPoints = 256,
+    double MinFeasibility = 0.5) : IOptimizerOptions
 {
     internal static readonly string[] Keys =
         ["initial_random", "infeasible", "max_training_points", "fit_points", "refit_every", "restarts", "candidates", "local_starts", "scalarization",
-         "trust_region", "local_points", "classifier_points"];
+         "trust_region", "local_points", "classifier_points", "min_feasibility"];
 
     /// <summary>Reads options from YAML; null means all defaults.</summary>
     /// <exception cref="ConfigException">Unknown key or value out of range.</exception>
@@ -80,14 +82,15 @@ public sealed record GpEiOptions(
             OptionReader.Choice(node, "scalarization", d.Scalarization),
             OptionReader.Bool(node, "trust_region", d.TrustRegion),
             OptionReader.Int(node, "local_points", Math.Min(d.LocalPoints, max), 16, max),
-            OptionReader.Int(node, "classifier_points", d.ClassifierPoints, 16, 4000));
+            OptionReader.Int(node, "classifier_points", d.ClassifierPoints, 16, 4000),
+            OptionReader.Double(node, "min_feasibility", d.MinFeasibility, 0, 0.99));
     }
 
     internal void Validate()
     {
         if (InitialRandom < 1 || !Enum.IsDefined(Infeasible) || MaxTrainingPoints < 16
             || FitPoints < 8 || FitPoints > MaxTrainingPoints || RefitEvery < 1 || Restarts < 0 || Candidates < 10 || LocalStarts < 0 || !Enum.IsDefined(Scalarization)
-            || LocalPoints < 16 || LocalPoints > MaxTrainingPoints || ClassifierPoints < 16)
+            || LocalPoints < 16 || LocalPoints > MaxTrainingPoints || ClassifierPoints < 16 || !(MinFeasibility is >= 0 and <= 0.99))
         {
             throw new ArgumentException($"Invalid gp-ei options: {this}.");
         }
@@ -167,6 +170,7 @@ public sealed class GpEi : IOptimizer, ITransferable
     private int[] _laplaceIndices = [];
     private int _laplaceFits = -1; // regression fits when the classifier's hyperparameters were chosen
     private (double LogShift, double Signal) _laplaceTheta;
+    private double[]? _laplaceLengthscales;
 
     public GpEi(SearchSpace space, int seed, GpEiOptions? options = null)
     {
@@ -459,12 +463,14 @@ public sealed class GpEi : IOptimizer, ITransferable
 
     /// <summary>
     /// Fits the Laplace classifier on the most recent half of <c>classifier_points</c> plus the
-    /// observations nearest to the centre (the region's, or the incumbent). Its lengthscales are
-    /// the regression's times e^shift and its signal variance σ_f²; (shift, σ_f²) are chosen by the
-    /// Laplace marginal likelihood over a small grid whenever the regression was refitted, and
-    /// otherwise Newton starts from the previous mode.
+    /// observations nearest to the centre (the region's, or the incumbent). Whenever the regression
+    /// was refitted, the classifier's hyperparameters are chosen afresh: ARD lengthscales ℓ by type-II
+    /// maximum likelihood of a GP regression on the ±1 labels of <c>fit_points</c> of its training
+    /// points (least-squares classification, R&amp;W §6.5: cheap, and unlike the regression's
+    /// lengthscales it sees which parameters decide feasibility), then (ℓ·e^shift, σ_f²) from a small
+    /// grid by the Laplace marginal likelihood. Between those refits Newton starts from the previous mode.
     /// </summary>
-    private void SyncLaplace(double[] logLengthscales)
+    private void SyncLaplace(double[] regressionLengthscales)
     {
         var obs = _history.Observations;
         var centre = _normalized[_region is not null ? _centre : Incumbent()];
@@ -472,8 +478,8 @@ public sealed class GpEi : IOptimizer, ITransferable
         var recent = Math.Min(obs.Count, budget / 2);
         var older = Enumerable.Range(0, obs.Count - recent).ToList();
         var retune = _laplace is null || _laplaceFits != _regression.Fits;
-        var shift = retune ? 0 : _laplaceTheta.LogShift;
-        var train = Nearest(older, centre, logLengthscales, budget - recent, shift)
+        var logLengthscales = _laplaceLengthscales ?? regressionLengthscales;
+        var train = Nearest(older, centre, logLengthscales, budget - recent, retune ? 0 : _laplaceTheta.LogShift)
             .Select(j => older[j])
             .Concat(Enumerable.Range(obs.Count - recent, recent))
             .ToArray();
@@ -486,15 +492,26 @@ public sealed class GpEi : IOptimizer, ITransferable
         }
 
         var start = train.Select(i => previous.GetValueOrDefault(i)).ToList();
-        var scaled = new double[logLengthscales.Length];
-        LaplaceClassifier Fit((double LogShift, double Signal) theta, IReadOnlyList<double>? f0)
+        if (retune)
+        {
+            var stride = (train.Length + _options.FitPoints - 1) / _options.FitPoints;
+            var fit = Enumerable.Range(0, train.Length).Where(j => j % stride == 0).ToList();
+            var prior = _laplaceLengthscales is null
+                ? GpHyperparameters.Default(centre.Length)
+                : new GpHyperparameters(_laplaceLengthscales, 0, Math.Log(0.1));
+            _laplaceLengthscales = MarginalLikelihood.Fit(
+                fit.Select(j => x[j]).ToList(), fit.Select(j => y[j] ? 1.0 : -1.0).ToList(), [prior]).LogLengthscales;
+        }
+
+        var scaled = new double[centre.Length];
+        LaplaceClassifier Fit((double LogShift, double Signal) theta)
         {
             for (var d = 0; d < scaled.Length; d++)
             {
-                scaled[d] = logLengthscales[d] + theta.LogShift;
+                scaled[d] = _laplaceLengthscales![d] + theta.LogShift;
             }
 
-            return LaplaceClassifier.Fit(x, y, scaled, theta.Signal, f0);
+            return LaplaceClassifier.Fit(x, y, scaled, theta.Signal, start);
         }
 
         if (retune)
@@ -502,7 +519,7 @@ public sealed class GpEi : IOptimizer, ITransferable
             LaplaceClassifier? best = null;
             foreach (var theta in LaplaceGrid)
             {
-                var c = Fit(theta, start);
+                var c = Fit(theta);
                 if (best is null || c.LogMarginal > best.LogMarginal)
                 {
                     (best, _laplaceTheta) = (c, theta);
@@ -513,7 +530,7 @@ public sealed class GpEi : IOptimizer, ITransferable
         }
         else
         {
-            _laplace = Fit(_laplaceTheta, start);
+            _laplace = Fit(_laplaceTheta);
         }
 
         _laplaceIndices = train;
@@ -593,7 +610,7 @@ public sealed class GpEi : IOptimizer, ITransferable
     {
         var space = _history.Space;
         var box = _region is null ? null : _box;
-        var scorer = new AcquisitionScorer(gp, (ILatentModel?)_classifier?.Gp ?? _laplace, space);
+        var scorer = new AcquisitionScorer(gp, (ILatentModel?)_classifier?.Gp ?? _laplace, space, _laplace is null ? 0 : _options.MinFeasibility);
         var considered = new HashSet<DesignPoint>();
         var candidates = box is null ? _options.Candidates : (int)Math.Min(_options.Candidates, box.Aggregate(1.0, (v, r) => v * (r.Hi - r.Lo + 1)));
         var random = new List<DesignPoint>(candidates);
@@ -728,10 +745,12 @@ public sealed class GpEi : IOptimizer, ITransferable
         private readonly double _incumbent;
         private readonly double[] _k;
         private readonly double[] _kc;
+        private readonly double _logMinFeasibility;
 
-        public AcquisitionScorer(GaussianProcess gp, ILatentModel? classifier, SearchSpace space)
+        public AcquisitionScorer(GaussianProcess gp, ILatentModel? classifier, SearchSpace space, double minFeasibility)
         {
             (_gp, _classifier, _space) = (gp, classifier, space);
+            _logMinFeasibility = Math.Log(minFeasibility);
             var targets = gp.Targets;
             _incumbent = double.NegativeInfinity;
             foreach (var t in targets)
@@ -762,7 +781,8 @@ public sealed class GpEi : IOptimizer, ITransferable
                     classifierBound[i] = meanC[i] >= 0
                         ? LogEi.LogPhi(meanC[i])
                         : LogEi.LogPhi(meanC[i] / Math.Sqrt(1 + Math.Max(classifierVarianceBound, 0) * BoundSlack * BoundSlack));
-                    bound[i] += classifierBound[i];
+                    // Gelbart et al. (2014)'s probabilistic constraint: P(feasible) ≥ min_feasibility, or not a candidate.
+                    bound[i] = classifierBound[i] < _logMinFeasibility ? double.NegativeInfinity : bound[i] + classifierBound[i];
                 }
             }
 
@@ -787,7 +807,8 @@ public sealed class GpEi : IOptimizer, ITransferable
                     }
 
                     _classifier.Mean(x[i], _kc, out _);
-                    score += LogEi.LogPhi(meanC[i] / Math.Sqrt(1 + _classifier.Variance(_kc)));
+                    var logP = LogEi.LogPhi(meanC[i] / Math.Sqrt(1 + _classifier.Variance(_kc)));
+                    score = logP < _logMinFeasibility ? double.NegativeInfinity : score + logP;
                 }
 
                 if (score > bestScore)

@@ -36,7 +36,7 @@ internal sealed class TrustRegion
 
     /// <summary>True when <paramref name="batchBest"/> improves on <paramref name="regionBest"/> by TuRBO's relative tolerance.</summary>
     public static bool Improves(double batchBest, double regionBest) =>
-        batchBest > regionBest + ImprovementTolerance * Math.Abs(regionBest);
+        batchBest > (double.IsFinite(regionBest) ? regionBest + ImprovementTolerance * Math.Abs(regionBest) : regionBest);
 
     /// <summary>Counts one observed batch of <paramref name="batch"/> points; true when the region has collapsed and must restart.</summary>
     public bool Record(bool improved, int batch)
