@@ -65,7 +65,7 @@ internal sealed class LaplaceClassifier : ILatentModel
     /// </summary>
     public static LaplaceClassifier Fit(
         IReadOnlyList<double[]> x, IReadOnlyList<bool> positive, ReadOnlySpan<double> logLengthscales, double signalVariance,
-        IReadOnlyList<double>? start = null, int maxIterations = 40, double tolerance = 1e-9)
+        IReadOnlyList<double>? start = null, int maxIterations = 40, double tolerance = 1e-8)
     {
         var n = x.Count;
         var dim = logLengthscales.Length;
