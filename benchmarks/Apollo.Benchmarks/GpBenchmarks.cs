@@ -7,10 +7,12 @@ namespace Apollo.Benchmarks;
 /// <summary>
 /// gp-ei suggestion cost against history size on a 10-dimensional grid with the default
 /// accelerator space's value counts (452,760,000 points). The history is uniform random with a
-/// synthetic constrained objective (about half infeasible), so the impute mode trains on mixed
-/// labels like a real study. <see cref="Suggest"/> measures the acquisition search alone;
-/// <see cref="ObserveThenSuggest"/> adds one observation first, so it includes the incremental
-/// Cholesky extension and, amortized, the scheduled hyperparameter refits and rebuilds.
+/// synthetic constrained objective (about half infeasible), so the classifier sees both classes
+/// like in a real study. Default options (since 2026-12-02 <c>infeasible: laplace</c>,
+/// <c>trust_region: true</c>). <see cref="Suggest"/> measures the acquisition search alone (the models
+/// are not re-synced without news); <see cref="ObserveThenSuggest"/> adds one observation first, so it
+/// includes the local regression's refactorization, the classifier's Newton steps and, amortized,
+/// the scheduled hyperparameter refits.
 /// (The benchmark project does not reference Apollo.Testing, hence the local objective.)
 /// </summary>
 [MemoryDiagnoser]

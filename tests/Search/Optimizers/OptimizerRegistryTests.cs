@@ -67,7 +67,7 @@ public sealed class OptimizerRegistryTests
     {
         var gp = Assert.IsType<GpEiOptions>(OptimizerRegistry.Default.Parse("gp-ei", Options("infeasible: feasibility")));
         Assert.Equal(InfeasibleHandling.Feasibility, gp.Infeasible);
-        Assert.Equal(InfeasibleHandling.Impute, Assert.IsType<GpEiOptions>(OptimizerRegistry.Default.Parse("gp-ei", null)).Infeasible);
+        Assert.Equal(InfeasibleHandling.Laplace, Assert.IsType<GpEiOptions>(OptimizerRegistry.Default.Parse("gp-ei", null)).Infeasible);
         // Spellings are case-sensitive snake_case, as every other key and value of the config files.
         Assert.Throws<ConfigException>(() => OptimizerRegistry.Default.Parse("evolution", Options("survivors: Best")));
     }

@@ -12,7 +12,7 @@ internal delegate double MeanFunction(ReadOnlySpan<double> x);
 /// last points dropped in O(1) (the factor of a leading block is the leading block of the factor).
 /// Kriging-believer fantasies use exactly that.
 /// </summary>
-internal sealed class GaussianProcess
+internal sealed class GaussianProcess : ILatentModel
 {
     private readonly int _dim;
     private readonly double[] _invLengthscale;
@@ -287,7 +287,7 @@ internal sealed class GaussianProcess
         }
     }
 
-    private static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    internal static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var s = 0.0;
         for (var d = 0; d < a.Length; d++)

@@ -65,11 +65,7 @@ internal sealed class Surrogate
             return;
         }
 
-        var total = points.Count;
-        // Refit when the data grew by refit_every points or 5%, whichever is more: hyperparameters
-        // settle as data accumulate, and a fit costs O(fit_points³) per L-BFGS step.
-        var refit = _theta is null || (total != _fitTotal
-            && (total <= AlwaysRefitBelow || total - _fitTotal >= Math.Max(_refitEvery, _fitTotal / 20)));
+        var refit = RefitDue(points.Count);
         var fresh = points.Where(p => p.Index > _lastIndex).ToList();
         var rebuild = refit || labelsChanged || Gp is null || _appendedSinceRebuild + fresh.Count > Slack;
         if (!rebuild)
@@ -88,13 +84,37 @@ internal sealed class Surrogate
 
         if (rebuild)
         {
-            Rebuild(points, refit, rng);
+            Rebuild(points, refit, points.Count, rng);
         }
 
         _lastIndex = points[^1].Index;
     }
 
-    private void Rebuild(IReadOnlyList<LabelledPoint> points, bool refit, Random rng)
+    /// <summary>
+    /// Refactorizes on <paramref name="points"/>, a subset the caller chose afresh (a trust region's
+    /// nearest points); the refit schedule follows <paramref name="total"/>, the size of the whole data set.
+    /// </summary>
+    public void Reset(IReadOnlyList<LabelledPoint> points, int total, Random rng)
+    {
+        if (points.Count == 0)
+        {
+            Gp = null;
+            return;
+        }
+
+        Rebuild(points, RefitDue(total), total, rng);
+        _lastIndex = -1;
+    }
+
+    /// <summary>
+    /// Refit when the data grew by refit_every points or 5%, whichever is more: hyperparameters
+    /// settle as data accumulate, and a fit costs O(fit_points³) per L-BFGS step.
+    /// </summary>
+    private bool RefitDue(int total) =>
+        _theta is null || (total != _fitTotal
+            && (total <= AlwaysRefitBelow || total - _fitTotal >= Math.Max(_refitEvery, _fitTotal / 20)));
+
+    private void Rebuild(IReadOnlyList<LabelledPoint> points, bool refit, int total, Random rng)
     {
         var train = Select(points, _maxTraining);
         var prior = _priorLabelMean;
@@ -128,7 +148,7 @@ internal sealed class Surrogate
                 fitSet.Select(p => p.X).ToList(),
                 fitSet.Select(p => (p.Label - Offset) / Scale).ToList(),
                 starts);
-            _fitTotal = points.Count;
+            _fitTotal = total;
             Fits++;
         }
 
