@@ -48,15 +48,15 @@ public sealed record P3boOptions(
 
     /// <summary>
     /// Two evolution variants — regularized evolution (Real et al. 2019: population 32, crossover 0.9, the latest
-    /// survive, mutation probability 0.05) and the elitist default — a cheap gp-ei (256 training points, 128 for fits,
-    /// 300 candidates: so that it does not dominate the ensemble's runtime) and random: the kinds of Angermueller et
-    /// al.'s population (evolution variants, a model-based optimizer, random).
+    /// survive, mutation probability 0.05) and the elitist default — gp-ei with its defaults (feasibility classifier,
+    /// trust region) and random: the kinds of Angermueller et al.'s population (evolution variants, a model-based
+    /// optimizer, random).
     /// </summary>
     public static IReadOnlyList<P3boMemberSpec> DefaultMembers { get; } =
     [
         new("evolution", new EvolutionOptions(Population: 32, CrossoverRate: 0.9, MutationProbability: 0.05, Survivors: SurvivorSelection.Latest)),
         new("evolution", new EvolutionOptions()),
-        new("gp-ei", new GpEiOptions(MaxTrainingPoints: 256, FitPoints: 128, RefitEvery: 50, Candidates: 300, LocalStarts: 2)),
+        new("gp-ei", new GpEiOptions()),
         new("random"),
     ];
 

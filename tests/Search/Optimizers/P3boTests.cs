@@ -172,7 +172,7 @@ public sealed class P3boTests : OptimizerContract
         var opt = new P3bo(SyntheticObjectives.Small, 1);
         Assert.Equal(0.05, Assert.IsType<EvolutionOptions>(opt.Members[0].Spec.Options).MutationProbability);
         Assert.Equal(new EvolutionOptions(), opt.Members[1].Spec.Options);
-        Assert.Equal(256, Assert.IsType<GpEiOptions>(opt.Members[2].Spec.Options).MaxTrainingPoints);
+        Assert.Equal(new GpEiOptions(), opt.Members[2].Spec.Options);
         Assert.IsType<RandomSearchOptions>(opt.Members[3].Spec.Options);
     }
 }
