@@ -259,7 +259,8 @@ public sealed class GpEi : IOptimizer, ITransferable
                 p = MaximizeAcquisition(gp, out var mean);
                 if (p is null && _region is not null && j == 0)
                 {
-                    // Every point of the box is taken: the region has nothing left to offer.
+                    // Nothing in the box is worth proposing (every point taken, or none with
+                    // P(feasible) ≥ min_feasibility): the region has nothing left to offer.
                     RestartRegion();
                     gp = null;
                 }
