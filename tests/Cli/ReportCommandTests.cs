@@ -205,7 +205,9 @@ public sealed partial class ReportCommandTests : IDisposable
             Assert.Contains($"{name}\t{expected}", text);
         }
 
-        // Play advances the horizon, from the start, frame by frame.
+        // Play advances the horizon, from the start, frame by frame. The page was scrolled to the hovered design,
+        // which can leave the button outside the window: bring it into view before clicking it.
+        await browser.Evaluate("document.getElementById('play').scrollIntoView({ block: 'center' })");
         var button = JsonNode.Parse((await browser.Evaluate("JSON.stringify(document.getElementById('play').getBoundingClientRect())"))!.GetValue<string>())!;
         await browser.Click(button["x"]!.GetValue<double>() + 5, button["y"]!.GetValue<double>() + 5);
         async Task<int> Horizon() => int.Parse((await browser.Evaluate("document.body.dataset.horizon"))!.GetValue<string>(), CultureInfo.InvariantCulture);
