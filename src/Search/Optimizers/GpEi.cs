@@ -113,8 +113,9 @@ public sealed record GpEiOptions(
 /// Rasmussen &amp; Williams 2006 §6.5), which is cheap, exact and shares all the GP code; <c>laplace</c>
 /// multiplies EI by P(feasible) from a GP classifier (probit likelihood, Laplace approximation,
 /// <see cref="LaplaceClassifier"/>) on a bounded set — the most recent half plus the nearest to the
-/// centre — whose lengthscales are the regression's times a factor and whose signal variance are
-/// chosen from a small grid by the Laplace marginal likelihood whenever the regression is refitted;
+/// centre — whose ARD lengthscales come from type-II maximum likelihood on its ±1 labels, and whose
+/// lengthscale factor and signal variance are chosen from a small grid by the Laplace marginal
+/// likelihood whenever the regression is refitted;
 /// refits between start Newton from the previous mode. In both classifier modes the regression sees
 /// feasible trials only.</item>
 /// <item>Trust region (<c>trust_region: true</c>): TuRBO-1 (Eriksson et al., "Scalable Global
@@ -629,7 +630,7 @@ public sealed class GpEi : IOptimizer, ITransferable
     private DesignPoint? MaximizeAcquisition(GaussianProcess gp, out double bestMean)
     {
         var space = _history.Space;
-        var box = _region is null ? null : _box;
+        var box = _box; // set only with a trust region, cleared on restart
         var scorer = new AcquisitionScorer(gp, (ILatentModel?)_classifier?.Gp ?? _laplace, space, _laplace is null ? 0 : _options.MinFeasibility);
         var considered = new HashSet<DesignPoint>();
         var candidates = box is null ? _options.Candidates : (int)Math.Min(_options.Candidates, box.Aggregate(1.0, (v, r) => v * (r.Hi - r.Lo + 1)));
